@@ -1,0 +1,81 @@
+import { Command, CommanderError, Option } from 'commander';
+import { asSwdkitError, UsageError } from '../util/errors.js';
+import { EXIT_STATUS, exitStatusFor } from './exit-status.js';
+import { Output } from './output.js';
+import { packageVersion } from './version.js';
+
+export interface GlobalOptions {
+  readonly json: boolean;
+  readonly verbose: number;
+}
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Builds the command tree. Subcommands register here as they are built; `--help` lists only what is
+ * registered, so it never advertises a command that does not exist yet.
+ */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('swdkit')
+    .description('Flash, debug, share and diagnose STM32 targets through ST-Link probes.')
+    .version(packageVersion(), '-V, --version', 'print the swdkit version and exit')
+    .addOption(new Option('--json', 'print results and errors as JSON on stdout').default(false))
+    .addOption(
+      new Option('-v, --verbose', 'more detail on stderr (repeat for protocol traffic)')
+        .argParser((_value: string, previous: number) => previous + 1)
+        .default(0),
+    )
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      // Commander's own error text is replaced by ours (see run()); help on stderr is never wanted.
+      writeErr: () => undefined,
+    });
+  return program;
+}
+
+/** Turns commander's parse errors into UsageErrors with a stable code. */
+function fromCommander(error: CommanderError, argv: readonly string[]): UsageError {
+  let message = error.message.replace(/^error: /, '');
+  // With no matching subcommand, commander reports a stray word as "too many arguments".
+  const word = argv.find((a) => !a.startsWith('-'));
+  if (error.code === 'commander.excessArguments' && word !== undefined) message = `unknown command '${word}'`;
+  const code = error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return new UsageError(code, message, { hint: "Run 'swdkit --help' for the commands and options." });
+}
+
+/** Runs the CLI on argv (without the node and script paths) and returns the exit status. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  // Output settings are needed to report a parse error, so read the global flags before commander does.
+  const json = argv.includes('--json');
+  const verbosity =
+    argv.filter((a) => a === '-v' || a === '--verbose').length + (argv.includes('-vv') ? 2 : 0);
+  let output = new Output({ json, verbosity, ...io });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    const options = program.opts<GlobalOptions>();
+    output = new Output({ json: options.json, verbosity: options.verbose, ...io });
+    if (program.args.length === 0 && argv.every((a) => a.startsWith('-'))) {
+      // No command given: show help rather than silently succeeding.
+      program.outputHelp();
+    }
+    return EXIT_STATUS.ok;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      if (thrown.code === 'commander.helpDisplayed' || thrown.code === 'commander.version')
+        return EXIT_STATUS.ok;
+      const error = fromCommander(thrown, argv);
+      output.error(error);
+      return exitStatusFor(error.errorClass);
+    }
+    const error = asSwdkitError(thrown);
+    output.error(error);
+    return exitStatusFor(error.errorClass);
+  }
+}
