@@ -2,11 +2,42 @@ import { BusError, type Bus } from './bus.js';
 import { CFSR, EXCEPTION, InstructionAbort } from './exceptions.js';
 import { decodeThumb } from './isa/decode.js';
 import type { Executor } from './isa/executor.js';
+import { ATTN, ATTN_PERSISTENT } from './system/attention.js';
+import { CCR, SCR, SLEEP } from './system/bits.js';
+import { Debug } from './system/debug.js';
+import { Dwt } from './system/dwt.js';
+import { exceptionEntry } from './system/exception-entry.js';
+import { exceptionReturn } from './system/exception-return.js';
+import { busFaultFor, fetchFault, pendFault, usageFaultCatch } from './system/faults.js';
+import { executeFpCheck } from './system/fp-context.js';
+import { Fpb } from './system/fpb.js';
+import { Nvic } from './system/nvic.js';
+import { resetCore, type ResetKind } from './system/reset.js';
+import { Scb } from './system/scb.js';
+import { SystemControlSpace } from './system/scs.js';
+import { changeProcessorState, readSpecial, readXpsr, writeSpecial } from './system/special-registers.js';
+import { SysTick } from './system/systick.js';
+
+export type { ResetKind } from './system/reset.js';
+
+/** Build-time options of the core (the SoC passes what its silicon has). */
+export interface CpuOptions {
+  /** External interrupt lines the NVIC implements (STM32F407: 82, RM0090 table 61). */
+  readonly irqCount?: number;
+  /** SYST_CALIB as the SoC wires it (ARMv7-M B3.3.6); 0 if not given. */
+  readonly sysTickCalib?: number;
+  /** Core clock cycles per tick of SysTick's external reference (CLKSOURCE = 0); STM32F4: HCLK/8 → 8. */
+  readonly sysTickReferenceDivider?: number;
+}
+
+export { SLEEP, DFSR } from './system/bits.js';
 
 /**
  * The Cortex-M4F core: architectural state, the fetch/decode/execute loop with its decoded-instruction
  * cache, and the primitives that instruction executors build on (memory access with the ARMv7-M
- * alignment rules, PC writes with interworking, faults, the exclusive monitor).
+ * alignment rules, PC writes with interworking, faults, the exclusive monitor). The system level —
+ * exception model, NVIC, SCB, SysTick, halting debug, FPB, DWT — lives in ./system and reaches the
+ * bus through `ppb` (the core's own view) and `debugPort` (a debugger's view through the AHB-AP).
  *
  * Conventions every executor relies on (src/sim/cpu/isa, src/sim/cpu/fpu):
  * - `r` holds R0–R15 as int32. While an instruction executes, `r[15]` reads as its address + 4 (the
@@ -48,6 +79,63 @@ export class Cpu {
    */
   forceUnprivileged = false;
 
+  // --- System state (B1.4). Public for ./system; executors use the methods below instead. ------
+
+  /** IPSR: the exception number being handled, 0 in Thread mode (Handler mode ⇔ ipsr ≠ 0). */
+  ipsr = 0;
+  /** EPSR.T (0 or 1). 0 makes the next instruction fault with INVSTATE. */
+  thumb = 1;
+  /** CONTROL: nPRIV bit 0, SPSEL bit 1, FPCA bit 2 (B1.4.4). */
+  control = 0;
+  primask = 0;
+  faultmask = 0;
+  /** BASEPRI[7:0]; only bits [7:4] are implemented, as on the STM32F4. */
+  basepri = 0;
+  /** True when r[13] holds SP_process; the other banked SP is kept in `otherSp` (B1.4.1). */
+  onProcessStack = false;
+  otherSp = 0;
+  /** The event register that WFE consumes (B1.5.18). */
+  eventRegister = 0;
+
+  /** Sleeping after WFI/WFE/SLEEPONEXIT: `sleepKind` is a SLEEP value; SCR.SLEEPDEEP says how deep. */
+  sleepKind: number = SLEEP.NONE;
+  /** Halted in Debug state (DHCSR.S_HALT). Nothing executes until the debugger resumes. */
+  halted = false;
+  /** Lock-up (DHCSR.S_LOCKUP): the core fetches nothing; PC reads 0xEFFFFFFE (B1.5.15). */
+  lockedUp = false;
+
+  /** Non-zero when the step loop must look at system state before the next instruction (ATTN bits). */
+  attention = 0;
+  /** The cycle count at which a timed event (SysTick reaching zero) is due; Infinity if none. */
+  nextEventCycle = Infinity;
+  /** True while a DWT data watchpoint is armed: the memory primitives then check each access. */
+  watchData = false;
+  /** The EXC_RETURN value an instruction wrote to the PC, consumed at the next boundary. */
+  pendingExcReturn = 0;
+  /** Requests made through AIRCR, performed at the next instruction boundary. */
+  resetRequest: ResetKind | undefined = undefined;
+
+  readonly nvic: Nvic;
+  readonly scb: Scb;
+  readonly sysTick: SysTick;
+  readonly debug: Debug;
+  readonly fpb: Fpb;
+  readonly dwt: Dwt;
+  /** The Private Peripheral Bus (0xE0000000–0xE00FFFFF) as the core's own loads and stores see it. */
+  readonly ppb: SystemControlSpace;
+  /** The same registers as a debugger sees them through the AHB-AP (always privileged; may set C_DEBUGEN). */
+  readonly debugPort: SystemControlSpace;
+
+  /**
+   * Hooks the SoC wires. `onSystemResetRequest` gets AIRCR.SYSRESETREQ: the SoC resets its peripherals
+   * and calls `reset('system')` (without a hook the core resets itself). `onSleep` reports entry to
+   * sleep (deep = SCR.SLEEPDEEP); `onLockup` and `onHalt` report those states.
+   */
+  onSystemResetRequest: (() => void) | undefined = undefined;
+  onSleep: ((deep: boolean) => void) | undefined = undefined;
+  onLockup: (() => void) | undefined = undefined;
+  onHalt: (() => void) | undefined = undefined;
+
   /** Local exclusive monitor (ARMv7-M A3.4): open, or tracking the address LDREX marked. */
   private exclusiveAddress = -1;
 
@@ -56,21 +144,79 @@ export class Cpu {
   private readonly decoded: (Executor | undefined)[][];
   private readonly decodedSize: Uint8Array[];
 
-  constructor(readonly bus: Bus) {
+  /**
+   * A core in its power-on state, except that nothing is read from the vector table yet: PC and SP
+   * are 0 until `reset()` (or a test) sets them.
+   */
+  constructor(
+    readonly bus: Bus,
+    options: CpuOptions = {},
+  ) {
     this.codeBase = bus.codeRegions.map((r) => r.base >>> 0);
     this.codeSize = bus.codeRegions.map((r) => r.size);
     this.decoded = bus.codeRegions.map((r) => new Array<Executor | undefined>(r.size >>> 1));
     this.decodedSize = bus.codeRegions.map((r) => new Uint8Array(r.size >>> 1));
+    this.nvic = new Nvic(this, options.irqCount ?? 82);
+    this.scb = new Scb(this);
+    this.sysTick = new SysTick(this, options.sysTickCalib ?? 0, options.sysTickReferenceDivider ?? 8);
+    this.debug = new Debug(this);
+    this.fpb = new Fpb(this);
+    this.dwt = new Dwt(this);
+    this.ppb = new SystemControlSpace(this, false);
+    this.debugPort = new SystemControlSpace(this, true);
+    resetCore(this, 'power-on', false);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Execution
 
   /**
-   * Executes one instruction. Timing model: every instruction costs 1 cycle plus what its executor
-   * adds (loads/stores, multiplies, divides, branches: see each executor); deterministic by design.
+   * Advances the core by one unit: takes a pending exception (stacking, then stopping at the
+   * handler's first instruction) if one can preempt, else executes one instruction. A fault the
+   * instruction raises is pending afterwards (the state still shows the abandoned instruction) and is
+   * taken by the next call. Does nothing while halted, sleeping or locked up. Timing model: every instruction costs 1 cycle plus what its
+   * executor adds (loads/stores, multiplies, divides, branches: see each executor); exception entry
+   * and return cost 12 cycles each and a tail-chain 6 (the Cortex-M4 figures, TRM 3.3.1), plus 17
+   * when the FP context is stacked or unstacked at once; deterministic by design.
    */
   step(): void {
+    if (this.attention !== 0 && this.serviceAttention()) return;
+    this.execute();
+    // An exception return completes with the instruction that started it, so a caller stepping
+    // through a handler sees the returned-to state at once.
+    if ((this.attention & ATTN.RETURN) !== 0) this.completeExceptionReturn();
+  }
+
+  /**
+   * Runs until `maxCycles` have elapsed or the core halts; sleeping and lock-up let time pass to the
+   * next timed event (SysTick) or the budget's end. Returns the cycles that elapsed. The inner loop
+   * tests two numbers per instruction: `attention` and the cycle limit.
+   */
+  run(maxCycles: number): number {
+    const start = this.cycles;
+    const end = start + maxCycles;
+    while (this.cycles < end) {
+      if (this.cycles >= this.nextEventCycle) this.sysTick.update();
+      if (this.attention !== 0 && this.serviceAttention()) {
+        if (this.halted) break;
+        if (this.sleepKind !== SLEEP.NONE || this.lockedUp) {
+          const until = Math.min(end, this.nextEventCycle);
+          if (until > this.cycles) {
+            if (this.sleepKind !== SLEEP.NONE) this.dwt.sleepCycles(until - this.cycles);
+            this.cycles = until;
+          }
+        }
+        continue;
+      }
+      const limit = end < this.nextEventCycle ? end : this.nextEventCycle;
+      do this.execute();
+      while (this.attention === 0 && this.cycles < limit);
+    }
+    return this.cycles - start;
+  }
+
+  /** Executes the instruction at `pc`; a fault it raises is left pending for the next boundary. */
+  private execute(): void {
     const pc = this.pc;
     try {
       const exec = this.lookup(pc);
@@ -87,6 +233,8 @@ export class Cpu {
       if (it !== 0) this.itState = advanceIt(it);
       this.cycles += 1;
     } catch (thrown) {
+      // The fault (already pending, with escalation applied) is taken at the next boundary, before
+      // anything else can run: the core state still shows the abandoned instruction until then.
       if (thrown instanceof InstructionAbort) return;
       if (thrown instanceof BusError) {
         this.busFault(thrown);
@@ -95,6 +243,169 @@ export class Cpu {
       throw thrown;
     }
   }
+
+  /**
+   * Everything that is not plain instruction execution, at an instruction boundary. Returns true
+   * when no instruction may execute now (halted, asleep, locked up, or an exception was just entered
+   * — the handler's first instruction runs at the next call).
+   */
+  private serviceAttention(): boolean {
+    if ((this.attention & ATTN.RESET) !== 0) {
+      // The reset is this boundary's work; the reset handler starts at the next one.
+      this.performResetRequest();
+      return true;
+    }
+    if ((this.attention & ATTN.RETURN) !== 0) this.completeExceptionReturn();
+    if (this.halted) return true;
+    if ((this.attention & ATTN.DEBUG_EVENT) !== 0) {
+      this.attention &= ~ATTN.DEBUG_EVENT;
+      if (this.debug.takeDebugEvent()) return true;
+    }
+    if (this.lockedUp) return this.lockupBoundary();
+    if ((this.attention & ATTN.STATE) !== 0) {
+      this.attention &= ~ATTN.STATE;
+      if (this.thumb === 0) {
+        // Executing with EPSR.T = 0 (A2.3.1, B1.4.2): the instruction is not executed.
+        this.scb.cfsr |= CFSR.INVSTATE;
+        if (!pendFault(this, EXCEPTION.UsageFault, usageFaultCatch(CFSR.INVSTATE))) return true;
+      }
+    }
+    if (this.sleepKind !== SLEEP.NONE && !this.wakeUp()) {
+      this.attention &= ~ATTN.EXCEPTIONS;
+      return true;
+    }
+    let entered = false;
+    if ((this.attention & ATTN.EXCEPTIONS) !== 0) {
+      entered = this.takePending(this.pc);
+      if (!entered) this.attention &= ~ATTN.EXCEPTIONS;
+    }
+    if ((this.attention & ATTN.INSTRUMENT) !== 0) {
+      // A halting step ends after one instruction or, with interrupts unmasked, once the exception
+      // pending after it has been entered: the core halts on the handler's first instruction (C1.5.2).
+      if (this.debug.afterInstruction()) return true;
+      if (entered) {
+        this.debug.exceptionEnteredDuringStep();
+        return true;
+      }
+      return this.debug.beforeInstruction();
+    }
+    return entered;
+  }
+
+  /** Takes the highest-priority pending exception if it can preempt (B1.5.4). */
+  takePending(returnAddress: number): boolean {
+    const exception = this.nvic.takeable(this.nvic.executionPriority(false));
+    if (exception === 0) return false;
+    exceptionEntry(this, exception, returnAddress);
+    return true;
+  }
+
+  completeExceptionReturn(): void {
+    this.attention &= ~ATTN.RETURN;
+    exceptionReturn(this, this.pendingExcReturn);
+  }
+
+  /** In lock-up only an NMI (when locked up at priority -1) or a halt or reset gets out (B1.5.15). */
+  private lockupBoundary(): boolean {
+    if (this.nvic.pending[EXCEPTION.NMI] === 1 && this.nvic.executionPriority(false) > -2) {
+      this.lockedUp = false;
+      this.updateAttention();
+      exceptionEntry(this, EXCEPTION.NMI, this.pc);
+    }
+    this.attention &= ~ATTN.EXCEPTIONS;
+    return true;
+  }
+
+  /**
+   * Whether a sleeping core wakes (B1.5.19): WFI on an exception that would preempt if PRIMASK were
+   * clear; WFE on the event register (consumed) or an exception that can be taken.
+   */
+  private wakeUp(): boolean {
+    let wake: boolean;
+    if (this.sleepKind === SLEEP.WFE && this.eventRegister === 1) {
+      this.eventRegister = 0;
+      wake = true;
+    } else {
+      const ignorePrimask = this.sleepKind === SLEEP.WFI;
+      wake = this.nvic.takeable(this.nvic.executionPriority(ignorePrimask)) !== 0;
+    }
+    if (wake) {
+      this.sleepKind = SLEEP.NONE;
+      this.updateAttention();
+    }
+    return wake;
+  }
+
+  private performResetRequest(): void {
+    this.attention &= ~ATTN.RESET;
+    const kind = this.resetRequest;
+    this.resetRequest = undefined;
+    if (kind === 'system' && this.onSystemResetRequest !== undefined) this.onSystemResetRequest();
+    else if (kind !== undefined) this.reset(kind);
+  }
+
+  /**
+   * Resets the core (B1.5.5 TakeReset: MSP and PC from the vector table at VTOR, Thread mode,
+   * privileged, everything inactive). What survives depends on the kind (C1.4, B1.5.5):
+   * - 'power-on' clears everything, including the debug logic: DHCSR, DEMCR, DFSR, FPB and DWT.
+   * - 'system' (SYSRESETREQ or NRST; the SoC resets its peripherals) and 'local' (AIRCR.VECTRESET)
+   *   leave the debug logic alone: DHCSR keeps C_DEBUGEN/C_HALT/C_STEP/C_MASKINTS/C_SNAPSTALL (only
+   *   its S_* status bits change, and S_RESET_ST is set), DEMCR, DFSR, FPB and DWT keep their values,
+   *   so a debugger stays attached and VC_CORERESET can halt the core on the reset vector.
+   * Returns with the core halted (DFSR.VCATCH) if C_DEBUGEN and DEMCR.VC_CORERESET are set.
+   */
+  reset(kind: ResetKind = 'power-on'): void {
+    resetCore(this, kind, true);
+  }
+
+  /** Drives external interrupt line `irq` (a level: the NVIC re-pends it while asserted, B3.4.1). */
+  setIrqLevel(irq: number, level: boolean): void {
+    this.nvic.setLevel(irq, level);
+  }
+
+  /** A pulse on external interrupt line `irq`: sets it pending (B3.4.1). */
+  pendIrq(irq: number): void {
+    this.nvic.setPending(EXCEPTION.IRQ0 + irq);
+  }
+
+  /** True while asleep; `deepSleep` tells the SoC which low-power mode that is (SCR.SLEEPDEEP). */
+  get sleeping(): boolean {
+    return this.sleepKind !== SLEEP.NONE;
+  }
+
+  get deepSleep(): boolean {
+    return this.sleepKind !== SLEEP.NONE && (this.scb.scr & SCR.SLEEPDEEP) !== 0;
+  }
+
+  /** Recomputes the persistent bits of `attention` from the states they stand for. */
+  updateAttention(): void {
+    let bits = 0;
+    if (this.sleepKind !== SLEEP.NONE) bits |= ATTN.SLEEP;
+    if (this.lockedUp) bits |= ATTN.LOCKUP;
+    if (this.halted) bits |= ATTN.HALTED;
+    if (this.debug.needsInstrumentation()) bits |= ATTN.INSTRUMENT;
+    this.attention = (this.attention & ~ATTN_PERSISTENT) | bits | ATTN.EXCEPTIONS;
+  }
+
+  /** Enters sleep (WFI, WFE, SLEEPONEXIT) and tells the SoC. */
+  enterSleep(kind: number): void {
+    this.sleepKind = kind;
+    this.updateAttention();
+    this.onSleep?.((this.scb.scr & SCR.SLEEPDEEP) !== 0);
+  }
+
+  /** Lock-up (B1.5.15): stop fetching with PC = 0xEFFFFFFE until reset, halt or (at -1) NMI. */
+  enterLockup(): void {
+    this.lockedUp = true;
+    this.sleepKind = SLEEP.NONE;
+    this.pc = 0xefff_fffe | 0;
+    this.nextPc = this.pc;
+    this.updateAttention();
+    this.onLockup?.();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Decoding
 
   /** Finds (decoding on a miss) the executor for the instruction at `pc` and sets `nextPc`. */
   private lookup(pc: number): Executor {
@@ -192,20 +503,72 @@ export class Cpu {
 
   /**
    * BXWritePC / BLXWritePC / LoadWritePC: interworking branch. In Handler mode an EXC_RETURN value
-   * starts an exception return; otherwise bit 0 must be 1 (Thumb), else INVSTATE faults on the next
+   * (0xFxxxxxxx) starts an exception return, performed once the instruction completes (so POP/LDM
+   * write back SP first, B1.5.8); otherwise bit 0 must be 1 (Thumb), else INVSTATE faults on the next
    * instruction (ARMv7-M A2.3.1).
    */
   bxWritePc(address: number): void {
-    // TODO(system): EXC_RETURN in Handler mode; EPSR.T = 0 → INVSTATE UsageFault at the target.
+    if (address >>> 28 === 0xf && this.ipsr !== 0) {
+      this.pendingExcReturn = address | 0;
+      this.attention |= ATTN.RETURN;
+      this.nextPc = this.pc;
+      return;
+    }
+    if ((address & 1) === 0) {
+      this.thumb = 0;
+      this.attention |= ATTN.STATE;
+    }
     this.nextPc = address & ~1;
+  }
+
+  /** The stack pointers by name, whichever is in R13 (B1.4.1). */
+  readMsp(): number {
+    return this.onProcessStack ? this.otherSp : this.r[13]!;
+  }
+
+  readPsp(): number {
+    return this.onProcessStack ? this.r[13]! : this.otherSp;
+  }
+
+  writeMsp(value: number): void {
+    if (this.onProcessStack) this.otherSp = value & ~3;
+    else this.r[13] = value & ~3;
+  }
+
+  writePsp(value: number): void {
+    if (this.onProcessStack) this.r[13] = value & ~3;
+    else this.otherSp = value & ~3;
+  }
+
+  /** Makes R13 the process (true) or main stack pointer, banking the other. */
+  selectStack(process: boolean): void {
+    if (process === this.onProcessStack) return;
+    const current = this.r[13]!;
+    this.r[13] = this.otherSp;
+    this.otherSp = current;
+    this.onProcessStack = process;
+  }
+
+  /** Re-derives the active stack from the mode and CONTROL.SPSEL (after IPSR or CONTROL changed). */
+  syncStackSelection(): void {
+    this.selectStack(this.ipsr === 0 && (this.control & 2) !== 0);
+  }
+
+  /** xPSR as MRS XPSR / the debugger / exception stacking see it (B1.4.2). */
+  get xpsr(): number {
+    return readXpsr(this);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Memory access (ARMv7-M A3.2: unaligned LDR/STR/LDRH/STRH allowed unless CCR.UNALIGN_TRP;
-  // LDM/STM/LDRD/STRD/LDREX/STREX/PUSH/POP and FP loads/stores always need natural alignment)
+  // LDM/STM/LDRD/STRD/LDREX/STREX/PUSH/POP and FP loads/stores always need natural alignment).
+  // `watchData` is only true while a DWT data watchpoint is armed (C1.8.5).
 
   read32(address: number): number {
-    if ((address & 3) === 0) return this.bus.read32(address);
+    if ((address & 3) === 0) {
+      if (this.watchData) this.dwt.checkData(address, 4, false);
+      return this.bus.read32(address);
+    }
     this.checkUnalignedAllowed();
     return (
       this.read8(address) |
@@ -216,28 +579,35 @@ export class Cpu {
   }
 
   read16(address: number): number {
-    if ((address & 1) === 0) return this.bus.read16(address);
+    if ((address & 1) === 0) {
+      if (this.watchData) this.dwt.checkData(address, 2, false);
+      return this.bus.read16(address);
+    }
     this.checkUnalignedAllowed();
     return this.read8(address) | (this.read8(address + 1) << 8);
   }
 
   read8(address: number): number {
+    if (this.watchData) this.dwt.checkData(address, 1, false);
     return this.bus.read8(address);
   }
 
   /** A word access that must be aligned (LDM, LDRD, LDREX, ...). */
   read32Aligned(address: number): number {
     if ((address & 3) !== 0) this.usageFault(CFSR.UNALIGNED);
+    if (this.watchData) this.dwt.checkData(address, 4, false);
     return this.bus.read32(address);
   }
 
   read16Aligned(address: number): number {
     if ((address & 1) !== 0) this.usageFault(CFSR.UNALIGNED);
+    if (this.watchData) this.dwt.checkData(address, 2, false);
     return this.bus.read16(address);
   }
 
   write32(address: number, value: number): void {
     if ((address & 3) === 0) {
+      if (this.watchData) this.dwt.checkData(address, 4, true);
       this.bus.write32(address, value);
       this.invalidateCode(address, 4);
       return;
@@ -248,6 +618,7 @@ export class Cpu {
 
   write16(address: number, value: number): void {
     if ((address & 1) === 0) {
+      if (this.watchData) this.dwt.checkData(address, 2, true);
       this.bus.write16(address, value);
       this.invalidateCode(address, 2);
       return;
@@ -258,6 +629,7 @@ export class Cpu {
   }
 
   write8(address: number, value: number): void {
+    if (this.watchData) this.dwt.checkData(address, 1, true);
     this.bus.write8(address, value);
     this.invalidateCode(address, 1);
   }
@@ -272,8 +644,9 @@ export class Cpu {
     this.write16(address, value);
   }
 
+  /** CCR.UNALIGN_TRP makes every unaligned access a UsageFault UNALIGNED (B3.2.8). */
   private checkUnalignedAllowed(): void {
-    // TODO(system): CCR.UNALIGN_TRP → UsageFault UNALIGNED.
+    if ((this.scb.ccr & CCR.UNALIGN_TRP) !== 0) this.usageFault(CFSR.UNALIGNED);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -290,16 +663,27 @@ export class Cpu {
     return pass;
   }
 
+  /** ClearExclusiveLocal(): CLREX, and every exception entry and return (B1.5.6, B1.5.8). */
   clearExclusiveLocal(): void {
     this.exclusiveAddress = -1;
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Faults and system instructions. TODO(system): the exception model fills these in.
+  // Faults and system instructions
 
   /** Raises a UsageFault with the given CFSR.UFSR bit and abandons the current instruction. */
-  usageFault(_cfsrBit: number): never {
-    this.pendSynchronous(EXCEPTION.UsageFault);
+  usageFault(cfsrBit: number): never {
+    this.scb.cfsr |= cfsrBit;
+    pendFault(this, EXCEPTION.UsageFault, usageFaultCatch(cfsrBit));
+    throw InstructionAbort.instance;
+  }
+
+  /**
+   * SDIV/UDIV by zero: a UsageFault DIVBYZERO when CCR.DIV_0_TRP is set, else returns and the
+   * caller writes 0 (ARMv7-M A7.7.127).
+   */
+  divideByZero(): void {
+    if ((this.scb.ccr & CCR.DIV_0_TRP) !== 0) this.usageFault(CFSR.DIVBYZERO);
   }
 
   /** UNDEFINED encodings and unimplemented coprocessors end here (UsageFault UNDEFINSTR). */
@@ -307,53 +691,78 @@ export class Cpu {
     this.usageFault(CFSR.UNDEFINSTR);
   }
 
-  private busFault(_error: BusError): void {
-    // TODO(system): IBUSERR for fetches, PRECISERR + BFAR for data; escalate when disabled.
-  }
-
-  private pendSynchronous(_exception: number): never {
-    throw InstructionAbort.instance;
+  /**
+   * A BusError from the bus: a precise BusFault (IBUSERR for fetches, PRECISERR + BFAR for data) or,
+   * for a fetch from an Execute Never region of the default map, MemManage IACCVIOL (B3.1.1). The
+   * instruction is abandoned; the fault is taken with its address as the return address.
+   */
+  private busFault(error: BusError): void {
+    if (error.access === 'fetch') fetchFault(this, error.address);
+    else busFaultFor(this, error);
   }
 
   /** ExecuteFPCheck(): CPACR gating (NOCP), lazy FP state preservation, CONTROL.FPCA. */
   executeFpCheck(): void {
-    // TODO(system): CPACR CP10/CP11 → NOCP UsageFault; FPCCR.LSPACT → preserve; set CONTROL.FPCA.
+    executeFpCheck(this);
   }
 
+  /** CurrentModeIsPrivileged(): Handler mode or CONTROL.nPRIV == 0 (B1.3.1). */
   isPrivileged(): boolean {
-    return true; // TODO(system): Handler mode or CONTROL.nPRIV == 0.
+    return this.ipsr !== 0 || (this.control & 1) === 0;
   }
 
-  readSpecial(_sysm: number): number {
-    return 0; // TODO(system): MRS (ARMv7-M B5.2.2).
+  readSpecial(sysm: number): number {
+    return readSpecial(this, sysm);
   }
 
-  writeSpecial(_sysm: number, _mask: number, _value: number): void {
-    // TODO(system): MSR (ARMv7-M B5.2.3).
+  writeSpecial(sysm: number, mask: number, value: number): void {
+    writeSpecial(this, sysm, mask, value);
   }
 
-  changeProcessorState(_disable: boolean, _affectPrimask: boolean, _affectFaultmask: boolean): void {
-    // TODO(system): CPS (ARMv7-M B5.2.1).
+  changeProcessorState(disable: boolean, affectPrimask: boolean, affectFaultmask: boolean): void {
+    changeProcessorState(this, disable, affectPrimask, affectFaultmask);
   }
 
+  /**
+   * SVC (A7.7.175): SVCall becomes pending and is taken once the instruction completes, so the
+   * stacked return address is the next instruction. An SVC that cannot preempt (executed at or above
+   * SVCall's priority) escalates to HardFault; where HardFault cannot run either, the core locks up.
+   */
   supervisorCall(_imm8: number): void {
-    // TODO(system): pend SVCall.
+    if (!pendFault(this, EXCEPTION.SVCall, 0)) throw InstructionAbort.instance;
   }
 
+  /**
+   * BKPT (C1.5.1): halts before the BKPT when C_DEBUGEN (DFSR.BKPT); else a DebugMonitor exception if
+   * DEMCR.MON_EN; else a HardFault with HFSR.DEBUGEVT. Either way the BKPT does not complete.
+   */
   breakpoint(_imm8: number): void {
-    // TODO(system): halt if C_DEBUGEN, DebugMonitor if MON_EN, else HardFault.
+    this.debug.breakpointEvent();
+    throw InstructionAbort.instance;
   }
 
+  /** WFI (A7.7.183): sleeps until an exception would preempt if PRIMASK were clear (B1.5.19). */
   waitForInterrupt(): void {
-    // TODO(system): sleep until an exception would be taken.
+    this.enterSleep(SLEEP.WFI);
   }
 
+  /** WFE (A7.7.182): consumes a set event register, else sleeps until an event (B1.5.18). */
   waitForEvent(): void {
-    // TODO(system): event register.
+    if (this.eventRegister === 1) {
+      this.eventRegister = 0;
+      return;
+    }
+    this.enterSleep(SLEEP.WFE);
   }
 
+  /** SEV (A7.7.129): single core, so the event is this core's own event register. */
   sendEvent(): void {
-    // TODO(system): event register.
+    this.eventRegister = 1;
+  }
+
+  /** Enters Debug state with the given DFSR bits (C1.4); exits sleep and lock-up. */
+  enterDebugState(dfsrBits: number): void {
+    this.debug.halt(dfsrBits);
   }
 }
 

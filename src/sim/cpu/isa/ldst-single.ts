@@ -1,0 +1,187 @@
+import type { Cpu } from '../cpu.js';
+import type { Executor } from './executor.js';
+import {
+  ACCESS_CYCLES,
+  WORD,
+  checkPcLoadInIt,
+  loadMem,
+  loadWritePc,
+  setReg,
+  storeMem,
+  type AccessKind,
+} from './ldst-common.js';
+
+/**
+ * Executors for single loads and stores (LDR/STR and the byte, halfword and signed variants), one
+ * factory per addressing mode of A7.7: offset, pre-indexed and post-indexed immediate, register
+ * offset with LSL, literal, and unprivileged. Decoders (load-store.ts, ldst-decode32.ts) have already
+ * rejected the UNDEFINED/UNPREDICTABLE register choices; only a load may name the PC as Rt, and then
+ * only as a word.
+ *
+ * Order of effects follows the pseudocode: the access first, then base writeback, then the register
+ * write, so a faulting access leaves every register untouched.
+ */
+
+/** An internal kind: a word loaded into the PC (IT check, then an aligned read: see loadTarget). */
+const PC_WORD = 5;
+type LoadKind = AccessKind | typeof PC_WORD;
+
+/**
+ * The kind an executor for Rt = t really performs. A load to the PC is UNPREDICTABLE inside an IT
+ * block unless last, and when the address is not word-aligned (A7.7 LDR); both fault here.
+ */
+function loadTarget(kind: AccessKind, t: number): LoadKind {
+  return t === 15 ? PC_WORD : kind;
+}
+
+function load(cpu: Cpu, kind: LoadKind, address: number): number {
+  if (kind === PC_WORD) {
+    checkPcLoadInIt(cpu);
+    return cpu.read32Aligned(address);
+  }
+  return loadMem(cpu, kind, address);
+}
+
+/** R[t] = value, with LoadWritePC for the PC and writeSp for R13. */
+function writeLoaded(cpu: Cpu, t: number, value: number): void {
+  if (t < 13) cpu.r[t] = value;
+  else if (t === 13) cpu.writeSp(value);
+  else loadWritePc(cpu, value);
+}
+
+/** LDR<x> Rt, [Rn, #imm] (offset addressing; `imm` already carries the sign of U). */
+export function loadOffsetImm(kind: AccessKind, t: number, n: number, imm: number): Executor {
+  const k = loadTarget(kind, t);
+  if (t < 13 && k === WORD) {
+    return (cpu) => {
+      cpu.r[t] = cpu.read32((cpu.r[n]! + imm) | 0);
+      cpu.cycles += ACCESS_CYCLES;
+    };
+  }
+  if (t < 13) {
+    return (cpu) => {
+      cpu.r[t] = loadMem(cpu, kind, (cpu.r[n]! + imm) | 0);
+      cpu.cycles += ACCESS_CYCLES;
+    };
+  }
+  return (cpu) => {
+    writeLoaded(cpu, t, load(cpu, k, (cpu.r[n]! + imm) | 0));
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
+
+/** LDR<x> Rt, [Rn, Rm, LSL #shift]. */
+export function loadOffsetReg(kind: AccessKind, t: number, n: number, m: number, shift: number): Executor {
+  const k = loadTarget(kind, t);
+  if (t < 13 && k === WORD) {
+    return (cpu) => {
+      cpu.r[t] = cpu.read32((cpu.r[n]! + (cpu.r[m]! << shift)) | 0);
+      cpu.cycles += ACCESS_CYCLES;
+    };
+  }
+  return (cpu) => {
+    writeLoaded(cpu, t, load(cpu, k, (cpu.r[n]! + (cpu.r[m]! << shift)) | 0));
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
+
+/** LDR<x> Rt, [Rn, #imm]! (preIndex) or LDR<x> Rt, [Rn], #imm (post-index); both write Rn back. */
+export function loadIndexed(
+  kind: AccessKind,
+  t: number,
+  n: number,
+  imm: number,
+  preIndex: boolean,
+): Executor {
+  const k = loadTarget(kind, t);
+  return (cpu) => {
+    const base = cpu.r[n]!;
+    const offsetAddress = (base + imm) | 0;
+    const value = load(cpu, k, preIndex ? offsetAddress : base);
+    setReg(cpu, n, offsetAddress);
+    writeLoaded(cpu, t, value);
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
+
+/** LDR<x> Rt, <label>: the address Align(PC, 4) ± imm is fixed at decode time. */
+export function loadLiteral(kind: AccessKind, t: number, address: number): Executor {
+  const k = loadTarget(kind, t);
+  return (cpu) => {
+    writeLoaded(cpu, t, load(cpu, k, address));
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
+
+/**
+ * LDRT/LDRBT/LDRHT/LDRSBT/LDRSHT (A7.7): the access is checked as unprivileged. The
+ * flag must not stay set if the access faults, hence the try/finally on this rare path.
+ */
+export function loadUnprivileged(kind: AccessKind, t: number, n: number, imm: number): Executor {
+  return (cpu) => {
+    const address = (cpu.r[n]! + imm) | 0;
+    let value: number;
+    cpu.forceUnprivileged = true;
+    try {
+      value = loadMem(cpu, kind, address);
+    } finally {
+      cpu.forceUnprivileged = false;
+    }
+    cpu.r[t] = value;
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
+
+/** STR<x> Rt, [Rn, #imm]. */
+export function storeOffsetImm(kind: AccessKind, t: number, n: number, imm: number): Executor {
+  if (kind === WORD) {
+    return (cpu) => {
+      cpu.write32((cpu.r[n]! + imm) | 0, cpu.r[t]!);
+      cpu.cycles += ACCESS_CYCLES;
+    };
+  }
+  return (cpu) => {
+    storeMem(cpu, kind, (cpu.r[n]! + imm) | 0, cpu.r[t]!);
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
+
+/** STR<x> Rt, [Rn, Rm, LSL #shift]. */
+export function storeOffsetReg(kind: AccessKind, t: number, n: number, m: number, shift: number): Executor {
+  return (cpu) => {
+    storeMem(cpu, kind, (cpu.r[n]! + (cpu.r[m]! << shift)) | 0, cpu.r[t]!);
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
+
+/** STR<x> Rt, [Rn, #imm]! or STR<x> Rt, [Rn], #imm (PUSH T3 is STR Rt, [SP, #-4]!). */
+export function storeIndexed(
+  kind: AccessKind,
+  t: number,
+  n: number,
+  imm: number,
+  preIndex: boolean,
+): Executor {
+  return (cpu) => {
+    const base = cpu.r[n]!;
+    const offsetAddress = (base + imm) | 0;
+    storeMem(cpu, kind, preIndex ? offsetAddress : base, cpu.r[t]!);
+    setReg(cpu, n, offsetAddress);
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
+
+/** STRT/STRBT/STRHT: an unprivileged store (see loadUnprivileged). */
+export function storeUnprivileged(kind: AccessKind, t: number, n: number, imm: number): Executor {
+  return (cpu) => {
+    const address = (cpu.r[n]! + imm) | 0;
+    const value = cpu.r[t]!;
+    cpu.forceUnprivileged = true;
+    try {
+      storeMem(cpu, kind, address, value);
+    } finally {
+      cpu.forceUnprivileged = false;
+    }
+    cpu.cycles += ACCESS_CYCLES;
+  };
+}
