@@ -222,7 +222,8 @@ export class Cpu {
       const exec = this.lookup(pc);
       this.r[15] = pc + 4;
       const it = this.itState;
-      if (it !== 0 && !this.conditionPassed(it >>> 4)) {
+      // BKPT executes whatever its IT condition (A7.7.17); every other failing instruction is skipped.
+      if (it !== 0 && !this.conditionPassed(it >>> 4) && (this.bus.fetch16(pc) & 0xff00) !== 0xbe00) {
         this.pc = this.nextPc;
         this.itState = advanceIt(it);
         this.cycles += 1;
@@ -233,6 +234,8 @@ export class Cpu {
       if (it !== 0) this.itState = advanceIt(it);
       this.cycles += 1;
     } catch (thrown) {
+      // An LDRT/STRT that faulted must not leave the next instruction unprivileged.
+      this.forceUnprivileged = false;
       // The fault (already pending, with escalation applied) is taken at the next boundary, before
       // anything else can run: the core state still shows the abandoned instruction until then.
       if (thrown instanceof InstructionAbort) return;

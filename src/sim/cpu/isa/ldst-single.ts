@@ -114,19 +114,15 @@ export function loadLiteral(kind: AccessKind, t: number, address: number): Execu
 }
 
 /**
- * LDRT/LDRBT/LDRHT/LDRSBT/LDRSHT (A7.7): the access is checked as unprivileged. The
- * flag must not stay set if the access faults, hence the try/finally on this rare path.
+ * LDRT/LDRBT/LDRHT/LDRSBT/LDRSHT (A7.7): the access is checked as unprivileged. If the access
+ * faults, the core's step clears `forceUnprivileged` when it abandons the instruction.
  */
 export function loadUnprivileged(kind: AccessKind, t: number, n: number, imm: number): Executor {
   return (cpu) => {
     const address = (cpu.r[n]! + imm) | 0;
-    let value: number;
     cpu.forceUnprivileged = true;
-    try {
-      value = loadMem(cpu, kind, address);
-    } finally {
-      cpu.forceUnprivileged = false;
-    }
+    const value = loadMem(cpu, kind, address);
+    cpu.forceUnprivileged = false;
     cpu.r[t] = value;
     cpu.cycles += ACCESS_CYCLES;
   };
@@ -177,11 +173,8 @@ export function storeUnprivileged(kind: AccessKind, t: number, n: number, imm: n
     const address = (cpu.r[n]! + imm) | 0;
     const value = cpu.r[t]!;
     cpu.forceUnprivileged = true;
-    try {
-      storeMem(cpu, kind, address, value);
-    } finally {
-      cpu.forceUnprivileged = false;
-    }
+    storeMem(cpu, kind, address, value);
+    cpu.forceUnprivileged = false;
     cpu.cycles += ACCESS_CYCLES;
   };
 }
