@@ -44,9 +44,9 @@ function load(cpu: Cpu, kind: LoadKind, address: number): number {
 
 /** R[t] = value, with LoadWritePC for the PC and writeSp for R13. */
 function writeLoaded(cpu: Cpu, t: number, value: number): void {
-  if (t < 13) cpu.r[t] = value;
+  if (t === 15) loadWritePc(cpu, value);
   else if (t === 13) cpu.writeSp(value);
-  else loadWritePc(cpu, value);
+  else cpu.r[t] = value;
 }
 
 /** LDR<x> Rt, [Rn, #imm] (offset addressing; `imm` already carries the sign of U). */

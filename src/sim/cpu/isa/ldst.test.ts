@@ -366,3 +366,13 @@ test('16-bit STM with the base in the list but not lowest stores its original va
     [0, RAM + 0x100, 0x3003],
   );
 });
+
+// Found running cpu-suite: a load into LR must not be treated as a load into the PC.
+test('LDR.W lr, [sp, #4] loads LR and does not branch', () => {
+  const { cpu, bus } = cpuWithCode([0xf8dd, 0xe004]);
+  cpu.writeSp(0x2000_fff0);
+  bus.write32(0x2000_fff4, 0x0800_1235);
+  cpu.step();
+  assert.equal(cpu.r[14]! >>> 0, 0x0800_1235);
+  assert.equal(cpu.pc, 0x104);
+});
