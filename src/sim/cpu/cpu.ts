@@ -66,6 +66,8 @@ export class Cpu {
   nextPc = 0;
   /** Core clock cycles since power-on; a float64 so it does not wrap in any realistic run. */
   cycles = 0;
+  /** Instructions executed (including IT-skipped ones) since power-on: the benchmarks' MIPS count. */
+  instructionsRetired = 0;
   /** Carry out of the last shift helper call (isa/alu.ts), so helpers need not return tuples. */
   shifterCarry = 0;
 
@@ -227,12 +229,14 @@ export class Cpu {
         this.pc = this.nextPc;
         this.itState = advanceIt(it);
         this.cycles += 1;
+        this.instructionsRetired += 1;
         return;
       }
       exec(this);
       this.pc = this.nextPc;
       if (it !== 0) this.itState = advanceIt(it);
       this.cycles += 1;
+      this.instructionsRetired += 1;
     } catch (thrown) {
       // An LDRT/STRT that faulted must not leave the next instruction unprivileged.
       this.forceUnprivileged = false;
