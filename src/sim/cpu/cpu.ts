@@ -145,6 +145,11 @@ export class Cpu {
   private readonly codeSize: number[];
   private readonly decoded: (Executor | undefined)[][];
   private readonly decodedSize: Uint8Array[];
+  /** The code region `lookup` hit last (see lookup). */
+  private hotBase = 0;
+  private hotSize = 0;
+  private hotDecoded: (Executor | undefined)[] = [];
+  private hotDecodedSize: Uint8Array = new Uint8Array(0);
 
   /**
    * A core in its power-on state, except that nothing is read from the vector table yet: PC and SP
@@ -416,19 +421,37 @@ export class Cpu {
 
   /** Finds (decoding on a miss) the executor for the instruction at `pc` and sets `nextPc`. */
   private lookup(pc: number): Executor {
+    // Code runs from one region for long stretches: try the last one before searching.
+    const offset = (pc - this.hotBase) >>> 0;
+    if (offset < this.hotSize) {
+      const index = offset >>> 1;
+      const cached = this.hotDecoded[index];
+      if (cached !== undefined) {
+        this.nextPc = pc + this.hotDecodedSize[index]!;
+        return cached;
+      }
+    }
+    return this.lookupSlow(pc);
+  }
+
+  private lookupSlow(pc: number): Executor {
     const base = this.codeBase;
     for (let i = 0; i < base.length; i++) {
       const offset = (pc - base[i]!) >>> 0;
       if (offset < this.codeSize[i]!) {
+        this.hotBase = base[i]!;
+        this.hotSize = this.codeSize[i]!;
+        this.hotDecoded = this.decoded[i]!;
+        this.hotDecodedSize = this.decodedSize[i]!;
         const index = offset >>> 1;
-        const cached = this.decoded[i]![index];
+        const cached = this.hotDecoded[index];
         if (cached !== undefined) {
-          this.nextPc = pc + this.decodedSize[i]![index]!;
+          this.nextPc = pc + this.hotDecodedSize[index]!;
           return cached;
         }
         const exec = this.decodeAt(pc);
-        this.decoded[i]![index] = exec;
-        this.decodedSize[i]![index] = this.nextPc - pc;
+        this.hotDecoded[index] = exec;
+        this.hotDecodedSize[index] = this.nextPc - pc;
         return exec;
       }
     }
@@ -460,7 +483,9 @@ export class Cpu {
       // A 32-bit instruction starting 2 bytes earlier also covers the first halfword written.
       const from = Math.max(0, (start >> 1) - 1);
       const to = Math.min(size >>> 1, (start + length + 1) >> 1);
-      this.decoded[i]!.fill(undefined, from, to);
+      const decoded = this.decoded[i]!;
+      // Stores are frequent and usually 1–3 entries wide: a loop beats Array.prototype.fill here.
+      for (let k = from; k < to; k++) decoded[k] = undefined;
     }
   }
 
