@@ -14,8 +14,8 @@ const ALIAS_SIZE = 0x200_0000;
 /** The bit-band region base an alias address maps into, or -1 if it is no alias address. */
 function regionBase(address: number): number {
   const a = address >>> 0;
-  if (((a - SRAM_ALIAS) >>> 0) < ALIAS_SIZE) return 0x2000_0000;
-  if (((a - PERIPHERAL_ALIAS) >>> 0) < ALIAS_SIZE) return 0x4000_0000;
+  if ((a - SRAM_ALIAS) >>> 0 < ALIAS_SIZE) return 0x2000_0000;
+  if ((a - PERIPHERAL_ALIAS) >>> 0 < ALIAS_SIZE) return 0x4000_0000;
   return -1;
 }
 
