@@ -1,4 +1,5 @@
 import { CFSR } from '../exceptions.js';
+import { checkFpAccess } from '../system/fp-context.js';
 import { undefinedExecutor, type Executor } from '../isa/executor.js';
 import { decodeFpDataProcessing } from './fp-data-processing.js';
 import { decodeFpLoadStore } from './fp-load-store.js';
@@ -21,9 +22,24 @@ import { decodeFpTransfer32, decodeFpTransfer64 } from './fp-transfer.js';
 
 const noCoprocessor: Executor = (cpu) => cpu.usageFault(CFSR.NOCP);
 
+/**
+ * An unallocated CP10/CP11 encoding: while CPACR disables the FPU the coprocessor is absent and
+ * rejects everything addressed to it (NOCP, B3.2.20); only an enabled FPU reports UNDEFINSTR.
+ */
+const fpUndefined: Executor = (cpu) => {
+  checkFpAccess(cpu);
+  cpu.undefinedInstruction();
+};
+
 export function decodeCoprocessor(hw1: number, hw2: number, address: number): Executor {
   const op1 = (hw1 >>> 4) & 0x3f;
   if ((op1 & 0b111110) === 0 || (op1 & 0b110000) === 0b110000) return undefinedExecutor;
+  const exec = decodeCoprocessorSpace(hw1, hw2, address);
+  return exec === undefinedExecutor && ((hw2 >>> 9) & 0b111) === 0b101 ? fpUndefined : exec;
+}
+
+function decodeCoprocessorSpace(hw1: number, hw2: number, address: number): Executor {
+  const op1 = (hw1 >>> 4) & 0x3f;
   if (((hw2 >>> 9) & 0b111) !== 0b101) return noCoprocessor;
   if (((hw1 >>> 12) & 1) === 1) return undefinedExecutor;
   if ((op1 & 0b100000) === 0) {

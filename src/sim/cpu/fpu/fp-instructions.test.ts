@@ -263,3 +263,24 @@ test('FP instructions with CP10/CP11 access denied raise NOCP', () => {
   cpu.step();
   assert.equal(cpu.scb.cfsr & CFSR.NOCP, CFSR.NOCP);
 });
+
+// With the FPU disabled the coprocessor is absent, so even an encoding it would reject as
+// UNDEFINED is answered by NOCP (B3.2.20); globally UNDEFINED op1 values stay UNDEFINSTR.
+test('unallocated CP10/CP11 encodings raise NOCP while CPACR denies access', () => {
+  for (const [hw1, hw2] of [
+    [0xee30, 0x1b20], // vadd.f64
+    [0xfe30, 0x1a20], // T = 1 with cp10
+    [0xeeb7, 0x0ac0], // vcvt.f64.f32
+  ] as const) {
+    const { cpu } = cpuWithCode([hw1, hw2]); // CPACR at its reset value: CP10/CP11 denied
+    cpu.step();
+    assert.equal(
+      cpu.scb.cfsr & (CFSR.NOCP | CFSR.UNDEFINSTR),
+      CFSR.NOCP,
+      `${hw1.toString(16)} ${hw2.toString(16)}`,
+    );
+  }
+  const { cpu } = cpuWithCode([0xec02, 0x0a00]); // op1 = 00000x
+  cpu.step();
+  assert.equal(cpu.scb.cfsr & (CFSR.NOCP | CFSR.UNDEFINSTR), CFSR.UNDEFINSTR);
+});

@@ -14,14 +14,22 @@ const FPDSCR_FIELDS = 0x07c0_0000;
  * loads FPSCR's defaults from FPDSCR.
  */
 export function executeFpCheck(cpu: Cpu): void {
-  const cp10 = (cpu.scb.cpacr >>> 20) & 3;
-  if (cp10 !== 3 && (cp10 !== 1 || !cpu.isPrivileged())) cpu.usageFault(CFSR.NOCP);
+  checkFpAccess(cpu);
   const fpccr = cpu.scb.fpccr;
   if ((fpccr & FPCCR.LSPACT) !== 0) preserveFpState(cpu);
   if ((fpccr & FPCCR.ASPEN) !== 0 && (cpu.control & CONTROL.FPCA) === 0) {
     cpu.control |= CONTROL.FPCA;
     cpu.fpscr = (cpu.fpscr & ~FPDSCR_FIELDS) | (cpu.scb.fpdscr & FPDSCR_FIELDS);
   }
+}
+
+/**
+ * The CPACR part of ExecuteFPCheck (B3.2.20): CP10 (which governs CP11 too) must grant full access,
+ * or privileged access from privileged code; otherwise the coprocessor is absent → UsageFault NOCP.
+ */
+export function checkFpAccess(cpu: Cpu): void {
+  const cp10 = (cpu.scb.cpacr >>> 20) & 3;
+  if (cp10 !== 3 && (cp10 !== 1 || !cpu.isPrivileged())) cpu.usageFault(CFSR.NOCP);
 }
 
 /**
