@@ -1,4 +1,5 @@
 import { undefinedExecutor, type Executor } from './executor.js';
+import { hint, nop } from './hints.js';
 
 /**
  * Branches and miscellaneous control (A5.3.4): hw1 = 11110 op(7) ..., hw2 = 1 op1(3) ... .
@@ -92,8 +93,6 @@ function decodeMrs(hw1: number, hw2: number): Executor {
   };
 }
 
-const nop: Executor = () => undefined;
-
 /**
  * Hint instructions (A5.3.4, Table A5-15): hw1 = 11110 0 111010 (1)(1)(1)(1), hw2 = 10 (0) 0 (0)
  * op1(3) op2(8). op1 != 000 is UNDEFINED. NOP.W, YIELD.W (a NOP on the Cortex-M4), WFE.W, WFI.W,
@@ -101,22 +100,7 @@ const nop: Executor = () => undefined;
  */
 function decodeHint(hw1: number, hw2: number): Executor {
   if ((hw1 & 0xf) !== 0xf || (hw2 & 0x2f00) !== 0) return undefinedExecutor;
-  switch (hw2 & 0xff) {
-    case 0b0010:
-      return (cpu) => {
-        cpu.waitForEvent();
-      };
-    case 0b0011:
-      return (cpu) => {
-        cpu.waitForInterrupt();
-      };
-    case 0b0100:
-      return (cpu) => {
-        cpu.sendEvent();
-      };
-    default:
-      return nop;
-  }
+  return hint(hw2 & 0xff);
 }
 
 /**

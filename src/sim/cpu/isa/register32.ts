@@ -1,7 +1,7 @@
-import type { Cpu } from '../cpu.js';
 import { decodeExtend } from './dsp-extend.js';
 import { decodeMiscellaneous } from './dsp-misc.js';
 import { decodeParallel } from './dsp-parallel.js';
+import { asrC, lslC, lsrC, rorC } from './alu.js';
 import { undefinedExecutor, type Executor } from './executor.js';
 import { decodeLongMultiplyDivide } from './mul-long.js';
 import { decodeMultiply } from './mul-short.js';
@@ -56,58 +56,5 @@ function decodeShiftRegister(type: number, setFlags: boolean, d: number, n: numb
   };
 }
 
-type RegisterShift = (cpu: Cpu, value: number, amount: number) => number;
-
-/**
- * Shift_C(value, type, amount, APSR.C) for amount 0–255 (A2.2.1 LSL_C/LSR_C/ASR_C/ROR_C); the
- * carry goes to cpu.shifterCarry.
- */
-const SHIFTS: readonly RegisterShift[] = [
-  (cpu, x, amount) => {
-    if (amount === 0) {
-      cpu.shifterCarry = cpu.c;
-      return x;
-    }
-    if (amount >= 32) {
-      cpu.shifterCarry = amount === 32 ? x & 1 : 0;
-      return 0;
-    }
-    cpu.shifterCarry = (x >>> (32 - amount)) & 1;
-    return x << amount;
-  },
-  (cpu, x, amount) => {
-    if (amount === 0) {
-      cpu.shifterCarry = cpu.c;
-      return x;
-    }
-    if (amount >= 32) {
-      cpu.shifterCarry = amount === 32 ? x >>> 31 : 0;
-      return 0;
-    }
-    cpu.shifterCarry = (x >>> (amount - 1)) & 1;
-    return (x >>> amount) | 0;
-  },
-  (cpu, x, amount) => {
-    if (amount === 0) {
-      cpu.shifterCarry = cpu.c;
-      return x;
-    }
-    if (amount >= 32) {
-      cpu.shifterCarry = x >>> 31;
-      return x >> 31;
-    }
-    cpu.shifterCarry = (x >> (amount - 1)) & 1;
-    return x >> amount;
-  },
-  (cpu, x, amount) => {
-    if (amount === 0) {
-      cpu.shifterCarry = cpu.c;
-      return x;
-    }
-    // ROR_C by a multiple of 32 leaves the value and copies bit 31 into the carry.
-    const rotation = amount & 31;
-    const result = (x >>> rotation) | (x << (-rotation & 31));
-    cpu.shifterCarry = result >>> 31;
-    return result;
-  },
-];
+/** Shift_C by type (SRType order LSL, LSR, ASR, ROR); the carry goes to cpu.shifterCarry. */
+const SHIFTS = [lslC, lsrC, asrC, rorC] as const;

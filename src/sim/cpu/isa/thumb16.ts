@@ -16,6 +16,7 @@ import {
 } from './dp-thumb16-misc.js';
 import { decodeDataProcessing16, decodeShiftAddSubMoveCompare } from './dp-thumb16.js';
 import { undefinedExecutor, type Executor } from './executor.js';
+import { hint } from './hints.js';
 
 /**
  * 16-bit Thumb other than loads/stores (ARMv7-M A5.2, Table A5-1 by hw[15:10]). decode.ts offers
@@ -70,7 +71,7 @@ function decodeMiscellaneous16(hw: number, address: number): Executor {
   if (opcode === 0b0110011) return changeProcessorState(hw);
   if (opcode >>> 3 === 0b1010) return reverse16(hw);
   if (opcode >>> 3 === 0b1110) return breakpoint(hw);
-  if (opcode >>> 3 === 0b1111) return (hw & 0xf) === 0 ? hint16(hw) : ifThen(hw);
+  if (opcode >>> 3 === 0b1111) return (hw & 0xf) === 0 ? hint((hw >>> 4) & 0xf) : ifThen(hw);
   return undefinedExecutor; // PUSH/POP are decoded elsewhere; the rest is unallocated
 }
 
@@ -95,31 +96,6 @@ function breakpoint(hw: number): Executor {
   return (cpu) => {
     cpu.breakpoint(imm8);
   };
-}
-
-const nop: Executor = () => undefined;
-
-/**
- * Hints (hw = 1011 1111 opA 0000): NOP, YIELD (a NOP on the Cortex-M4), WFE, WFI, SEV; the other
- * opA values are unallocated hints that execute as NOP (A5.2.5).
- */
-function hint16(hw: number): Executor {
-  switch ((hw >>> 4) & 0xf) {
-    case 0b0010:
-      return (cpu) => {
-        cpu.waitForEvent();
-      };
-    case 0b0011:
-      return (cpu) => {
-        cpu.waitForInterrupt();
-      };
-    case 0b0100:
-      return (cpu) => {
-        cpu.sendEvent();
-      };
-    default:
-      return nop;
-  }
 }
 
 /**
