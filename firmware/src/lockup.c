@@ -16,10 +16,10 @@
  *   3. The first instruction of the HardFault handler therefore faults again (INVSTATE) while the
  *      execution priority is -1 (HardFault active). A fault that would escalate to HardFault when
  *      HardFault is already active cannot be taken: the core enters Lockup. It stops executing,
- *      sets PC to 0xFFFFFFFE, asserts its LOCKUP output, and stays there until a reset, an NMI (here
+ *      sets PC to 0xEFFFFFFE (ARMv7-M B1.5.15; ARMv6-M uses 0xFFFFFFFE), asserts its LOCKUP output, and stays there until a reset, an NMI (here
  *      with an invalid vector too) or a debugger halt. The STM32F407 does not reset on LOCKUP.
  * How a debugger or test observes it: after a halt, DHCSR.S_LOCKUP (0xE000EDF0 bit 19) reads 1 while
- * running; the halted PC reads 0xFFFFFFFE (or, for a debugger that halts at reset via
+ * running; the halted PC reads 0xEFFFFFFE (or, for a debugger that halts at reset via
  * DEMCR.VC_CORERESET, 0x08000xxx = lockup_code with xPSR.T = 0); IPSR = 3 (HardFault active);
  * SCB_CFSR (0xE000ED28) has INVSTATE (bit 17) set, SCB_HFSR (0xE000ED2C) has FORCED (bit 30) set.
  * lockup_code itself would merely spin (it is never executed).
