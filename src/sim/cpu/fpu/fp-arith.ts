@@ -31,7 +31,7 @@ function invalid(cpu: Cpu): number {
 }
 
 /** The value of an operand FPUnpack classified as Zero or Nonzero (a flushed denormal is 0). */
-function valueOf(type: FPType, bits: number): number {
+function operandValue(type: FPType, bits: number): number {
   return type === FPType.Nonzero ? singleToDouble(bits) : 0;
 }
 
@@ -62,8 +62,8 @@ function addOrSubtract(cpu: Cpu, op1: number, op2: number, negate2: number): num
   const zero1 = type1 === FPType.Zero;
   const zero2 = type2 === FPType.Zero;
   if (zero1 && zero2 && sign1 === sign2) return sign1 << 31;
-  const value2 = valueOf(type2, op2);
-  return roundSum(cpu, sumToOdd(valueOf(type1, op1), negate2 === 0 ? value2 : -value2));
+  const value2 = operandValue(type2, op2);
+  return roundSum(cpu, sumToOdd(operandValue(type1, op1), negate2 === 0 ? value2 : -value2));
 }
 
 export function fpAdd(cpu: Cpu, op1: number, op2: number): number {
@@ -151,8 +151,8 @@ export function fpMulAdd(cpu: Cpu, addend: number, op1: number, op2: number): nu
   if ((infA && signA === 0) || (infP && signP === 0)) return POSITIVE_INFINITY;
   if (infA || infP) return NEGATIVE_INFINITY;
   if (zeroA && zeroP && signA === signP) return signA << 31;
-  const product = valueOf(type1, op1) * valueOf(type2, op2);
-  return roundSum(cpu, sumToOdd(valueOf(typeA, addend), product));
+  const product = operandValue(type1, op1) * operandValue(type2, op2);
+  return roundSum(cpu, sumToOdd(operandValue(typeA, addend), product));
 }
 
 /** FPNeg: flips the sign bit, NaNs included; no flags, FZ does not apply. */
