@@ -48,7 +48,7 @@ export function mergeWrite(old: number, offset: number, size: AccessSize, value:
   if (size === 4) return value | 0;
   const shift = (offset & 3) * 8;
   const mask = (size === 1 ? 0xff : 0xffff) << shift;
-  return ((old & ~mask) | ((value << shift) & mask)) | 0;
+  return (old & ~mask) | ((value << shift) & mask) | 0;
 }
 
 /** The lane of a 32-bit register value a sub-word read returns. */
