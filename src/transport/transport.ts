@@ -49,3 +49,20 @@ export interface StLinkDevice {
   exchange(command: Uint8Array, phase: DataPhase): Uint8Array | Promise<Uint8Array>;
   readTrace(length: number): Uint8Array | Promise<Uint8Array>;
 }
+
+/*
+ * Additions (declaration merging keeps the contract above untouched).
+ *
+ * `modelledNanoseconds`, optional on a device and on a transport: the modelled cost, in virtual
+ * nanoseconds, of every exchange answered so far (USB round trips, payload and SWD wire time, as the
+ * virtual probe models them). A monotonic counter, so a caller that serialises exchanges (the server's
+ * per-device queue) attributes the difference across one exchange to the client that sent it. Real
+ * probes do not have it; callers then report 0.
+ */
+export interface StLinkDevice {
+  modelledNanoseconds?(): number;
+}
+
+export interface StLinkTransport {
+  modelledNanoseconds?(): number;
+}

@@ -1,0 +1,430 @@
+import { BadInputError } from '../../util/errors.js';
+
+/**
+ * The stlink-server TCP protocol as OpenOCD 0.12 speaks it (stlink-openocd-0.12.md D.2–D.4): strict
+ * request/response, no length prefixes, every size fixed by the command (and, for SEND_USB_CMD, by its
+ * length field). A reply of the wrong size makes OpenOCD block or desynchronise, so every layout is
+ * written once here and both the client transport and the server use it.
+ */
+
+export const STLINK_SERVER_DEFAULT_PORT = 7184;
+
+/** Request codes (D.3). */
+export const SERVER_COMMAND = {
+  REFRESH_DEVICE_LIST: 0x00,
+  GET_NB_DEV: 0x01,
+  GET_DEV_INFO: 0x02,
+  OPEN_DEV: 0x03,
+  CLOSE_DEV: 0x04,
+  SEND_USB_CMD: 0x05,
+  GET_SERVER_VERSION: 0x06,
+  GET_NB_OF_DEV_CLIENTS: 0x07,
+} as const;
+export type ServerCommandName = keyof typeof SERVER_COMMAND;
+
+/** The first LE u32 of a reply that carries a status (D.2). */
+export const TCP_STATUS = {
+  SS_OK: 0x00000001,
+  MEMORY_PROBLEM: 0x00001000,
+  TIMEOUT: 0x00001001,
+  BAD_PARAMETER: 0x00001002,
+  OPEN_ERR: 0x00001003,
+  TRUNCATED_DATA: 0x00001052,
+  CMD_NOT_AVAILABLE: 0x00001053,
+  TCP_ERROR: 0x00002001,
+  TCP_CANT_CONNECT: 0x00002002,
+  TCP_CLOSE_ERROR: 0x00002003,
+  /** OpenOCD maps it to ERROR_WAIT; only its memory loops retry it. */
+  TCP_BUSY: 0x00002004,
+  WIN32_ERROR: 0x00010000,
+} as const;
+
+export function tcpStatusName(status: number): string {
+  for (const [name, code] of Object.entries(TCP_STATUS)) if (code === status) return name;
+  return `0x${status.toString(16).padStart(8, '0')}`;
+}
+
+/** SEND_USB_CMD byte 24 (D.4). */
+export const USB_DIRECTION = { write: 0, read: 1, trace: 3 } as const;
+export type UsbDirection = (typeof USB_DIRECTION)[keyof typeof USB_DIRECTION];
+
+/** GET_DEV_INFO's requested record size: OpenOCD asks for the 41-byte "TDeviceInfo2" (D.3). */
+export const DEVICE_INFO_RECORD_SIZE = 41;
+export const SERIAL_FIELD_SIZE = 32;
+export const USB_COMMAND_SIZE = 16;
+export const SEND_USB_CMD_HEADER_SIZE = 32;
+/** OpenOCD's 10240-byte socket buffers minus the 32-byte header / the 4-byte status (D.4). */
+export const MAX_WRITE_DATA = 10240 - SEND_USB_CMD_HEADER_SIZE;
+export const MAX_READ_DATA = 10240 - 4;
+
+/** Fixed request sizes; SEND_USB_CMD adds its write data to the header. */
+export const REQUEST_SIZE: Readonly<Record<ServerCommandName, number>> = {
+  REFRESH_DEVICE_LIST: 2,
+  GET_NB_DEV: 1,
+  GET_DEV_INFO: 8,
+  OPEN_DEV: 8,
+  CLOSE_DEV: 8,
+  SEND_USB_CMD: SEND_USB_CMD_HEADER_SIZE,
+  GET_SERVER_VERSION: 4,
+  GET_NB_OF_DEV_CLIENTS: 8,
+};
+
+export const REPLY_SIZE = {
+  /** No status word. */
+  GET_SERVER_VERSION: 16,
+  REFRESH_DEVICE_LIST: 4,
+  /** No status word. */
+  GET_NB_DEV: 4,
+  GET_DEV_INFO: 45,
+  OPEN_DEV: 8,
+  CLOSE_DEV: 4,
+  /** Plus N for direction 1 and 3. */
+  SEND_USB_CMD: 4,
+  GET_NB_OF_DEV_CLIENTS: 8,
+} as const;
+
+export type ServerRequest =
+  | { readonly command: 'GET_SERVER_VERSION'; readonly clientApi: number }
+  | { readonly command: 'REFRESH_DEVICE_LIST'; readonly clear: number }
+  | { readonly command: 'GET_NB_DEV' }
+  | { readonly command: 'GET_DEV_INFO'; readonly index: number; readonly recordSize: number }
+  | { readonly command: 'OPEN_DEV'; readonly deviceId: number }
+  | { readonly command: 'CLOSE_DEV'; readonly connectId: number }
+  | {
+      readonly command: 'SEND_USB_CMD';
+      readonly connectId: number;
+      /** The 16-byte ST-Link command block. */
+      readonly usbCommand: Uint8Array;
+      readonly direction: UsbDirection;
+      /** Bytes to read back (directions 1 and 3) or the length of `data` (direction 0). */
+      readonly length: number;
+      /** The write data phase (direction 0); empty otherwise. */
+      readonly data: Uint8Array;
+    }
+  /**
+   * OpenOCD never sends it and the reference gives no layout (D.3). swdkit's own layout, mirroring
+   * OPEN_DEV: [0] 07, [4..7] device_id → [0..3] status, [4..7] number of clients with it open.
+   */
+  | { readonly command: 'GET_NB_OF_DEV_CLIENTS'; readonly deviceId: number };
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function withCode(size: number, code: number): { bytes: Uint8Array; dv: DataView } {
+  const bytes = new Uint8Array(size);
+  bytes[0] = code;
+  return { bytes, dv: view(bytes) };
+}
+
+export function encodeRequest(request: ServerRequest): Uint8Array {
+  const code = SERVER_COMMAND[request.command];
+  switch (request.command) {
+    case 'GET_SERVER_VERSION': {
+      const { bytes } = withCode(4, code);
+      bytes[1] = request.clientApi;
+      return bytes;
+    }
+    case 'REFRESH_DEVICE_LIST': {
+      const { bytes } = withCode(2, code);
+      bytes[1] = request.clear;
+      return bytes;
+    }
+    case 'GET_NB_DEV':
+      return withCode(1, code).bytes;
+    case 'GET_DEV_INFO': {
+      const { bytes, dv } = withCode(8, code);
+      bytes[1] = request.index;
+      dv.setUint32(4, request.recordSize, true);
+      return bytes;
+    }
+    case 'OPEN_DEV':
+    case 'GET_NB_OF_DEV_CLIENTS': {
+      const { bytes, dv } = withCode(8, code);
+      dv.setUint32(4, request.deviceId, true);
+      return bytes;
+    }
+    case 'CLOSE_DEV': {
+      const { bytes, dv } = withCode(8, code);
+      dv.setUint32(4, request.connectId, true);
+      return bytes;
+    }
+    case 'SEND_USB_CMD': {
+      if (request.usbCommand.length !== USB_COMMAND_SIZE) {
+        throw new BadInputError(
+          'usb-command-size',
+          `An ST-Link command block is ${USB_COMMAND_SIZE} bytes, not ${request.usbCommand.length}.`,
+        );
+      }
+      const isWrite = request.direction === USB_DIRECTION.write;
+      const { bytes, dv } = withCode(SEND_USB_CMD_HEADER_SIZE + (isWrite ? request.data.length : 0), code);
+      dv.setUint32(4, request.connectId, true);
+      bytes.set(request.usbCommand, 8);
+      bytes[24] = request.direction;
+      dv.setUint32(28, isWrite ? request.data.length : request.length, true);
+      if (isWrite) bytes.set(request.data, SEND_USB_CMD_HEADER_SIZE);
+      return bytes;
+    }
+  }
+}
+
+/** Builds SEND_USB_CMD requests from a transport's command and data phase. */
+export function usbCommandRequest(
+  connectId: number,
+  usbCommand: Uint8Array,
+  direction: UsbDirection,
+  lengthOrData: number | Uint8Array,
+): ServerRequest {
+  const data = typeof lengthOrData === 'number' ? new Uint8Array(0) : lengthOrData;
+  const length = typeof lengthOrData === 'number' ? lengthOrData : lengthOrData.length;
+  return { command: 'SEND_USB_CMD', connectId, usbCommand, direction, length, data };
+}
+
+/** How many bytes the server answers `request` with. */
+export function replySize(request: ServerRequest): number {
+  if (request.command === 'SEND_USB_CMD') {
+    return REPLY_SIZE.SEND_USB_CMD + (request.direction === USB_DIRECTION.write ? 0 : request.length);
+  }
+  return REPLY_SIZE[request.command];
+}
+
+function commandName(code: number): ServerCommandName | undefined {
+  for (const [name, value] of Object.entries(SERVER_COMMAND)) {
+    if (value === code) return name as ServerCommandName;
+  }
+  return undefined;
+}
+
+function malformed(code: string, message: string): BadInputError {
+  return new BadInputError(`stlink-server.${code}`, message, {
+    hint: 'The client does not speak the stlink-server protocol that OpenOCD 0.12 uses; the connection is closed.',
+  });
+}
+
+/**
+ * The server's side of the framing: bytes arrive in arbitrary pieces, and a request's size is known
+ * only once its first byte (and, for SEND_USB_CMD, its 32-byte header) is in. A malformed request
+ * throws a BadInputError at the moment it becomes detectable — never a wait for bytes that a confused
+ * client will not send.
+ */
+export class RequestParser {
+  private buffer = new Uint8Array(0);
+
+  /** Bytes received but not yet part of a complete request. */
+  get pendingBytes(): number {
+    return this.buffer.length;
+  }
+
+  /** Appends `chunk` and returns every request it completes, in order. */
+  push(chunk: Uint8Array): ServerRequest[] {
+    if (chunk.length > 0) {
+      const joined = new Uint8Array(this.buffer.length + chunk.length);
+      joined.set(this.buffer);
+      joined.set(chunk, this.buffer.length);
+      this.buffer = joined;
+    }
+    const requests: ServerRequest[] = [];
+    for (;;) {
+      const size = this.completeSize();
+      if (size === undefined) break;
+      requests.push(decodeRequest(this.buffer.subarray(0, size)));
+      this.buffer = this.buffer.slice(size);
+    }
+    return requests;
+  }
+
+  /** The size of the request at the head of the buffer if it is complete, else undefined. */
+  private completeSize(): number | undefined {
+    const b = this.buffer;
+    if (b.length === 0) return undefined;
+    const name = commandName(b[0]!);
+    if (name === undefined) {
+      throw malformed('unknown-command', `Unknown stlink-server command 0x${b[0]!.toString(16).padStart(2, '0')}.`);
+    }
+    let size = REQUEST_SIZE[name];
+    if (name === 'SEND_USB_CMD') {
+      if (b.length < SEND_USB_CMD_HEADER_SIZE) return undefined;
+      size += checkUsbHeader(b).writeLength;
+    }
+    return b.length >= size ? size : undefined;
+  }
+}
+
+function checkUsbHeader(header: Uint8Array): { direction: UsbDirection; length: number; writeLength: number } {
+  const direction = header[24]!;
+  const length = view(header).getUint32(28, true);
+  if (direction !== USB_DIRECTION.write && direction !== USB_DIRECTION.read && direction !== USB_DIRECTION.trace) {
+    throw malformed('bad-direction', `SEND_USB_CMD direction ${direction} is not 0 (write), 1 (read) or 3 (trace).`);
+  }
+  const limit = direction === USB_DIRECTION.write ? MAX_WRITE_DATA : MAX_READ_DATA;
+  if (length > limit) {
+    throw malformed(
+      'too-long',
+      `SEND_USB_CMD ${direction === USB_DIRECTION.write ? 'write' : 'read'} length ${length} exceeds ${limit} bytes.`,
+    );
+  }
+  return { direction, length, writeLength: direction === USB_DIRECTION.write ? length : 0 };
+}
+
+/** Decodes one complete request (exactly its bytes). */
+export function decodeRequest(bytes: Uint8Array): ServerRequest {
+  const name = commandName(bytes[0] ?? -1);
+  if (name === undefined) throw malformed('unknown-command', `Unknown stlink-server command ${bytes[0]}.`);
+  const expected =
+    REQUEST_SIZE[name] +
+    (name === 'SEND_USB_CMD' && bytes.length >= SEND_USB_CMD_HEADER_SIZE ? checkUsbHeader(bytes).writeLength : 0);
+  if (bytes.length !== expected) {
+    throw malformed('size', `${name} request is ${bytes.length} bytes; expected ${expected}.`);
+  }
+  const dv = view(bytes);
+  switch (name) {
+    case 'GET_SERVER_VERSION':
+      return { command: name, clientApi: bytes[1]! };
+    case 'REFRESH_DEVICE_LIST':
+      return { command: name, clear: bytes[1]! };
+    case 'GET_NB_DEV':
+      return { command: name };
+    case 'GET_DEV_INFO':
+      return { command: name, index: bytes[1]!, recordSize: dv.getUint32(4, true) };
+    case 'OPEN_DEV':
+    case 'GET_NB_OF_DEV_CLIENTS':
+      return { command: name, deviceId: dv.getUint32(4, true) };
+    case 'CLOSE_DEV':
+      return { command: name, connectId: dv.getUint32(4, true) };
+    case 'SEND_USB_CMD': {
+      const { direction, length, writeLength } = checkUsbHeader(bytes);
+      return {
+        command: name,
+        connectId: dv.getUint32(4, true),
+        usbCommand: bytes.slice(8, 8 + USB_COMMAND_SIZE),
+        direction,
+        length,
+        data: bytes.slice(SEND_USB_CMD_HEADER_SIZE, SEND_USB_CMD_HEADER_SIZE + writeLength),
+      };
+    }
+  }
+}
+
+// ---- Replies ------------------------------------------------------------------------------------
+
+function expectSize(bytes: Uint8Array, size: number, what: string): DataView {
+  if (bytes.length !== size) {
+    throw new BadInputError('stlink-server.reply-size', `${what} reply is ${bytes.length} bytes; expected ${size}.`);
+  }
+  return view(bytes);
+}
+
+export interface ServerVersion {
+  readonly api: number;
+  readonly major: number;
+  readonly minor: number;
+  readonly build: number;
+}
+
+export function encodeServerVersionReply(version: ServerVersion): Uint8Array {
+  const bytes = new Uint8Array(REPLY_SIZE.GET_SERVER_VERSION);
+  const dv = view(bytes);
+  dv.setUint32(0, version.api, true);
+  dv.setUint32(4, version.major, true);
+  dv.setUint32(8, version.minor, true);
+  dv.setUint32(12, version.build, true);
+  return bytes;
+}
+
+export function decodeServerVersionReply(bytes: Uint8Array): ServerVersion {
+  const dv = expectSize(bytes, REPLY_SIZE.GET_SERVER_VERSION, 'GET_SERVER_VERSION');
+  return {
+    api: dv.getUint32(0, true),
+    major: dv.getUint32(4, true),
+    minor: dv.getUint32(8, true),
+    build: dv.getUint32(12, true),
+  };
+}
+
+/** REFRESH_DEVICE_LIST and CLOSE_DEV: the status word alone. */
+export function encodeStatusReply(status: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  view(bytes).setUint32(0, status, true);
+  return bytes;
+}
+
+export function decodeStatusReply(bytes: Uint8Array): number {
+  return expectSize(bytes, 4, 'status').getUint32(0, true);
+}
+
+/** GET_NB_DEV: a bare LE u32 count, no status. */
+export function encodeDeviceCountReply(count: number): Uint8Array {
+  const bytes = new Uint8Array(REPLY_SIZE.GET_NB_DEV);
+  view(bytes).setUint32(0, count, true);
+  return bytes;
+}
+
+export function decodeDeviceCountReply(bytes: Uint8Array): number {
+  return expectSize(bytes, REPLY_SIZE.GET_NB_DEV, 'GET_NB_DEV').getUint32(0, true);
+}
+
+export interface DeviceInfo {
+  readonly status: number;
+  /** The server's handle for the device, given back in OPEN_DEV. */
+  readonly deviceId: number;
+  /** ASCII, at most 31 characters so the field stays NUL-terminated for OpenOCD's strcmp. */
+  readonly serial: string;
+  readonly vid: number;
+  readonly pid: number;
+  /** Non-zero makes OpenOCD refuse to open the device ("the selected device is already used"). */
+  readonly used: number;
+}
+
+export function encodeDeviceInfoReply(info: DeviceInfo): Uint8Array {
+  const bytes = new Uint8Array(REPLY_SIZE.GET_DEV_INFO);
+  const dv = view(bytes);
+  dv.setUint32(0, info.status, true);
+  dv.setUint32(4, info.deviceId, true);
+  const serial = info.serial.slice(0, SERIAL_FIELD_SIZE - 1);
+  for (let i = 0; i < serial.length; i++) bytes[8 + i] = serial.charCodeAt(i) & 0x7f;
+  dv.setUint16(40, info.vid, true);
+  dv.setUint16(42, info.pid, true);
+  bytes[44] = info.used;
+  return bytes;
+}
+
+export function decodeDeviceInfoReply(bytes: Uint8Array): DeviceInfo {
+  const dv = expectSize(bytes, REPLY_SIZE.GET_DEV_INFO, 'GET_DEV_INFO');
+  const field = bytes.subarray(8, 8 + SERIAL_FIELD_SIZE);
+  const end = field.indexOf(0);
+  return {
+    status: dv.getUint32(0, true),
+    deviceId: dv.getUint32(4, true),
+    serial: String.fromCharCode(...field.subarray(0, end === -1 ? field.length : end)),
+    vid: dv.getUint16(40, true),
+    pid: dv.getUint16(42, true),
+    used: bytes[44]!,
+  };
+}
+
+/** OPEN_DEV (connect_id) and GET_NB_OF_DEV_CLIENTS (count): status then one LE u32. */
+export function encodeStatusWordReply(status: number, value: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  const dv = view(bytes);
+  dv.setUint32(0, status, true);
+  dv.setUint32(4, value, true);
+  return bytes;
+}
+
+export function decodeStatusWordReply(bytes: Uint8Array): { status: number; value: number } {
+  const dv = expectSize(bytes, 8, 'status+word');
+  return { status: dv.getUint32(0, true), value: dv.getUint32(4, true) };
+}
+
+/** SEND_USB_CMD: status, then for reads exactly the N bytes asked for (zeros when status is not SS_OK). */
+export function encodeUsbReply(status: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const bytes = new Uint8Array(4 + data.length);
+  view(bytes).setUint32(0, status, true);
+  bytes.set(data, 4);
+  return bytes;
+}
+
+export function decodeUsbReply(bytes: Uint8Array): { status: number; data: Uint8Array } {
+  if (bytes.length < 4) throw new BadInputError('stlink-server.reply-size', 'SEND_USB_CMD reply is under 4 bytes.');
+  return { status: view(bytes).getUint32(0, true), data: bytes.subarray(4) };
+}
