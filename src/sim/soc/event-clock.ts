@@ -70,6 +70,15 @@ export class EventClock implements VirtualClock {
     this.current = Math.max(this.current, time);
   }
 
+  /**
+   * Moves `now` forward to `time` without firing anything: the SoC keeps the clock in step with the
+   * core's cycle count while an instruction touches a peripheral, so the peripheral reads the right
+   * time and schedules from it; due events fire at the next `advanceTo`.
+   */
+  syncTo(time: number): void {
+    if (time > this.current) this.current = time;
+  }
+
   /** Power-on: no events survive (every peripheral reschedules from its reset state). */
   clear(): void {
     for (const timer of this.heap) timer.cancelled = true;
