@@ -1,0 +1,249 @@
+import { featuresOf, needsVersionEx, versionFromGetVersion } from '../protocol/version.js';
+import { STLINK_MODE, type NrstAction } from '../protocol/opcodes.js';
+import type { DataPhase, StLinkTransport } from '../transport/transport.js';
+import {
+  classify,
+  driveNrstCommand,
+  getVersionCommand,
+  rwMiscInCommand,
+  rwStatusCommand,
+  type SharingClass,
+} from './command-class.js';
+
+/** A2: success, and "already opened in other mode" (pyOCD's name for firmware code 0x0E). */
+const STATUS_OK = 0x80;
+const STATUS_OTHER_MODE = 0x0e;
+
+/**
+ * One client's view of a shared probe (one OPEN_DEV handle). Everything the server answers on the
+ * probe's behalf comes from here, so no other client's traffic can change it (SHARING.md).
+ */
+export class ProbeClient {
+  /** Whether this client has entered debug mode and not left it. */
+  inDebugMode = false;
+  /** The level this client asks NRST to have: 'low' holds the target in reset for everyone. */
+  nrst: 'low' | 'released' = 'released';
+  speed: { readonly wire: string; readonly slowness: number; readonly command: Uint8Array; readonly phase: DataPhase } | undefined;
+  /** The GETLASTRWSTATUS2 reply (12 bytes) of this client's last memory command. */
+  rwStatus: Uint8Array = Uint8Array.of(STATUS_OK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  /** RW_MISC_IN results of this client's last RW_MISC_OUT batch. */
+  rwMiscIn: Uint8Array | undefined;
+  /** Modelled probe time spent on this client's behalf, in virtual nanoseconds. */
+  modelledNs = 0;
+  commands = 0;
+  detached = false;
+
+  constructor(readonly id: number) {}
+}
+
+/**
+ * A probe several clients use at once: one queue, so each client command (with whatever the server
+ * adds to keep it whole) runs as one uninterrupted slot, and per-client state for the things that
+ * otherwise leak from one client into another: memory status, debug mode, NRST, the wire speed and
+ * RW_MISC results.
+ */
+export class SharedProbe {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly clients = new Set<ProbeClient>();
+  private hasRwStatus2: boolean | undefined;
+  /** The transport byte of the ENTER that put the probe into debug mode (SWD 0xA3, JTAG 0xA4). */
+  private enteredTransport: number | undefined;
+  /** The level the server last drove NRST to. */
+  private nrstLevel: 'low' | 'high' | 'unknown' = 'unknown';
+  private nextClientId = 1;
+
+  constructor(readonly transport: StLinkTransport) {}
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  attach(): ProbeClient {
+    const client = new ProbeClient(this.nextClientId++);
+    this.clients.add(client);
+    return client;
+  }
+
+  /** Drops `client`, giving back what it held: its NRST hold and its speed request. */
+  detach(client: ProbeClient): Promise<void> {
+    if (client.detached) return Promise.resolve();
+    client.detached = true;
+    return this.slot(client, async () => {
+      const wire = client.speed?.wire;
+      const speedBefore = wire === undefined ? undefined : this.slowest(wire, undefined);
+      this.clients.delete(client);
+      if (client.inDebugMode && this.holders().length === 0) this.enteredTransport = undefined;
+      client.inDebugMode = false;
+      if (client.nrst === 'low' && !this.othersHoldNrstLow(client)) {
+        // A departed client cannot keep the board in reset.
+        await this.transport.exchange(driveNrstCommand('high'), { kind: 'read', length: 2 });
+        this.nrstLevel = 'high';
+      }
+      if (wire !== undefined) {
+        // The wire goes back to the slowest speed still asked for; with nobody left it stays put.
+        const speedAfter = this.slowest(wire, undefined);
+        if (speedAfter && speedBefore && speedAfter.slowness !== speedBefore.slowness) {
+          await this.transport.exchange(speedAfter.command, speedAfter.phase);
+        }
+      }
+    });
+  }
+
+  /** One client command, atomically. Resolves with the bytes the client reads back. */
+  exchange(client: ProbeClient, command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
+    client.commands++;
+    return this.slot(client, () => this.run(client, classify(command), command, phase));
+  }
+
+  readTrace(client: ProbeClient, length: number): Promise<Uint8Array> {
+    client.commands++;
+    return this.slot(client, () => this.transport.readTrace(length));
+  }
+
+  private slot<T>(client: ProbeClient, task: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      const before = this.transport.modelledNanoseconds?.() ?? 0;
+      try {
+        return await task();
+      } finally {
+        client.modelledNs += (this.transport.modelledNanoseconds?.() ?? 0) - before;
+      }
+    };
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private holders(except?: ProbeClient): ProbeClient[] {
+    return [...this.clients].filter((c) => c.inDebugMode && c !== except);
+  }
+
+  private othersHoldNrstLow(client: ProbeClient): boolean {
+    return [...this.clients].some((c) => c !== client && c.nrst === 'low');
+  }
+
+  private slowest(wire: string, extra: ProbeClient['speed']): ProbeClient['speed'] {
+    let best = extra;
+    for (const c of this.clients) {
+      if (c.speed?.wire === wire && (best === undefined || c.speed.slowness > best.slowness)) best = c.speed;
+    }
+    return best;
+  }
+
+  private async run(client: ProbeClient, cls: SharingClass, command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
+    const t = this.transport;
+    switch (cls.kind) {
+      case 'memory': {
+        // The memory command and its status query share one slot; the client's own query, whenever
+        // it comes, is answered from its record (A.5: status is a separate command).
+        const reply = await t.exchange(command, phase);
+        const status = rwStatusCommand(await this.rwStatus2Supported());
+        const bytes = await t.exchange(status.command, { kind: 'read', length: status.length });
+        const record = new Uint8Array(12);
+        record.set(bytes.subarray(0, 12));
+        client.rwStatus = record;
+        return reply;
+      }
+      case 'rw-status':
+        return localReply(phase, client.rwStatus);
+      case 'get-mode': {
+        const reply = await t.exchange(command, phase);
+        // Another client's debug session is not this client's stale mode to leave (B.2 step 3).
+        if (reply[0] === STLINK_MODE.DEBUG && !client.inDebugMode && this.holders(client).length > 0) {
+          const view = reply.slice();
+          view[0] = STLINK_MODE.MASS;
+          return view;
+        }
+        return reply;
+      }
+      case 'enter': {
+        if (this.holders(client).length > 0) {
+          if (cls.transport !== this.enteredTransport) return localReply(phase, Uint8Array.of(STATUS_OTHER_MODE, 0));
+          client.inDebugMode = true;
+          return localReply(phase, Uint8Array.of(STATUS_OK, 0));
+        }
+        const reply = await t.exchange(command, phase);
+        // API v1's ENTER has no reply; API v2's status must be OK.
+        if (phase.kind !== 'read' || reply[0] === STATUS_OK) {
+          client.inDebugMode = true;
+          this.enteredTransport = cls.transport;
+        }
+        return reply;
+      }
+      case 'exit': {
+        client.inDebugMode = false;
+        if (this.holders().length > 0) return localReply(phase, new Uint8Array(0));
+        this.enteredTransport = undefined;
+        return t.exchange(command, phase);
+      }
+      case 'dfu-exit':
+        if (this.holders(client).length > 0) return localReply(phase, new Uint8Array(0));
+        return t.exchange(command, phase);
+      case 'nrst':
+        return this.nrst(client, cls.action, command, phase);
+      case 'speed': {
+        const request = { wire: cls.wire, slowness: cls.slowness, command: command.slice(), phase };
+        client.speed = request;
+        const slowest = this.slowest(cls.wire, request)!;
+        return t.exchange(slowest.command, phase);
+      }
+      case 'rw-misc-out': {
+        // OpenOCD only batches over TCP with server API 3, because the OUT/IN pair must not be split
+        // (D.5): the IN half runs in this same slot and waits in the client's record.
+        const reply = await t.exchange(command, phase);
+        client.rwMiscIn = await t.exchange(rwMiscInCommand(), { kind: 'read', length: 8 * cls.items });
+        return reply;
+      }
+      case 'rw-misc-in': {
+        const record = client.rwMiscIn;
+        client.rwMiscIn = undefined;
+        return record ? localReply(phase, record) : t.exchange(command, phase);
+      }
+      case 'other':
+        return t.exchange(command, phase);
+    }
+  }
+
+  private async nrst(client: ProbeClient, action: NrstAction, command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
+    const ok = Uint8Array.of(STATUS_OK, 0);
+    if (action === 'low') {
+      client.nrst = 'low';
+      const reply = await this.transport.exchange(command, phase);
+      this.nrstLevel = 'low';
+      return reply;
+    }
+    client.nrst = 'released';
+    // NRST is an open-drain line (RM0090 §7.1.2): it stays low while anyone holds it low, and a
+    // release of a line that is already high has no edge and must not reach the probe, or a second
+    // client's routine "NRST high" at init (B.2 step 11) would disturb the first client's target.
+    if (this.othersHoldNrstLow(client)) return localReply(phase, ok);
+    if (action === 'high' && this.nrstLevel === 'high' && this.clients.size > 1) return localReply(phase, ok);
+    const reply = await this.transport.exchange(command, phase);
+    this.nrstLevel = 'high';
+    return reply;
+  }
+
+  private async rwStatus2Supported(): Promise<boolean> {
+    if (this.hasRwStatus2 === undefined) {
+      const b = await this.transport.exchange(getVersionCommand(), { kind: 'read', length: 6 });
+      const reply = {
+        v: (b[0] ?? 0) >> 4,
+        x: (((b[0] ?? 0) & 0x0f) << 2) | ((b[1] ?? 0) >> 6),
+        y: (b[1] ?? 0) & 0x3f,
+        vid: (b[2] ?? 0) | ((b[3] ?? 0) << 8),
+        pid: (b[4] ?? 0) | ((b[5] ?? 0) << 8),
+      };
+      // A.7: every V3 has GETLASTRWSTATUS2 (its real version numbers are in GET_VERSION_EX).
+      this.hasRwStatus2 = needsVersionEx(reply) || featuresOf(versionFromGetVersion(reply)).hasGetLastRwStatus2;
+    }
+    return this.hasRwStatus2;
+  }
+}
+
+/** A reply the server gives on the probe's behalf, sized exactly as the client's data phase asks. */
+function localReply(phase: DataPhase, bytes: Uint8Array): Uint8Array {
+  if (phase.kind !== 'read') return new Uint8Array(0);
+  const out = new Uint8Array(phase.length);
+  out.set(bytes.subarray(0, phase.length));
+  return out;
+}
