@@ -409,8 +409,10 @@ export class Stm32f407 implements SocContext {
   runUntil(target: number): void {
     const clock = this.clock;
     while (clock.now < target) {
-      const next = Math.min(target, clock.nextEventAt(), clock.now + QUANTUM_NS);
-      if (this.coreRuns()) this.runCore(next);
+      const runs = this.coreRuns();
+      // With the core stopped nothing can schedule an event sooner than the queue's head: jump there.
+      const next = Math.min(target, clock.nextEventAt(), runs ? clock.now + QUANTUM_NS : Infinity);
+      if (runs) this.runCore(next);
       clock.advanceTo(Math.max(next, clock.now));
       this.afterQuantum();
     }
