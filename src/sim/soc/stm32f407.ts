@@ -411,7 +411,8 @@ export class Stm32f407 implements SocContext {
     while (clock.now < target) {
       const runs = this.coreRuns();
       // With the core stopped nothing can schedule an event sooner than the queue's head: jump there.
-      const next = Math.min(target, clock.nextEventAt(), runs ? clock.now + QUANTUM_NS : Infinity);
+      const resume = clock.now < this.resetPulseUntil ? this.resetPulseUntil : Infinity;
+      const next = Math.min(target, clock.nextEventAt(), runs ? clock.now + QUANTUM_NS : resume);
       if (runs) this.runCore(next);
       clock.advanceTo(Math.max(next, clock.now));
       this.afterQuantum();
