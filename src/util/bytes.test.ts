@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  fromHex,
+  hex32,
+  hexBytes,
+  setU16be,
+  setU16le,
+  setU24le,
+  setU32le,
+  u16be,
+  u16le,
+  u24le,
+  u32le,
+} from './bytes.js';
+
+describe('bytes', () => {
+  it('reads and writes each width in its declared byte order', () => {
+    const b = new Uint8Array(8);
+    setU32le(b, 0, 0xe000edf0);
+    setU16be(b, 4, 0x2a1b);
+    setU16le(b, 6, 0x374b);
+    assert.equal(hexBytes(b), 'f0 ed 00 e0 2a 1b 4b 37');
+    assert.equal(u32le(b, 0), 0xe000edf0);
+    assert.equal(u16be(b, 4), 0x2a1b);
+    assert.equal(u16le(b, 6), 0x374b);
+    setU24le(b, 0, 0xa20000);
+    assert.equal(hexBytes(b.subarray(0, 3)), '00 00 a2');
+    assert.equal(u24le(b, 0), 0xa20000);
+  });
+
+  it('refuses values that do not fit and offsets outside the buffer', () => {
+    const b = new Uint8Array(4);
+    assert.throws(() => {
+      setU16le(b, 0, 0x10000);
+    }, RangeError);
+    assert.throws(() => {
+      setU32le(b, 1, 0);
+    }, RangeError);
+    assert.throws(() => {
+      setU32le(b, 0, -1);
+    }, RangeError);
+    assert.throws(() => u32le(b, 1), RangeError);
+  });
+
+  it('formats and parses hex', () => {
+    assert.equal(hex32(0x800), '0x00000800');
+    assert.deepEqual(fromHex('2A 1B 83 04'), new Uint8Array([0x2a, 0x1b, 0x83, 0x04]));
+    assert.throws(() => fromHex('2A 1'), RangeError);
+  });
+});
