@@ -153,12 +153,22 @@ describe('FLASH_KEYR', () => {
       const last = sequence.length - 1;
       sequence.forEach((key, i) => {
         if (i < last) r.write(KEYR, key);
-        else assert.throws(() => r.write(KEYR, key), { address: 0x4002_3c04, access: 'write' });
+        else
+          assert.throws(
+            () => {
+              r.write(KEYR, key);
+            },
+            { address: 0x4002_3c04, access: 'write' },
+          );
       });
       assert.equal(r.read(CR), 0x8000_0000);
       // The right sequence no longer helps: every key write is a bus error now.
-      assert.throws(() => r.write(KEYR, FLASH_KEY.KEY1), TestBusError);
-      assert.throws(() => r.write(KEYR, FLASH_KEY.KEY2), TestBusError);
+      assert.throws(() => {
+        r.write(KEYR, FLASH_KEY.KEY1);
+      }, TestBusError);
+      assert.throws(() => {
+        r.write(KEYR, FLASH_KEY.KEY2);
+      }, TestBusError);
       assert.equal(r.read(CR), 0x8000_0000);
       r.reset();
       r.unlock();
@@ -168,7 +178,9 @@ describe('FLASH_KEYR', () => {
 
   test('a key split into halfword writes is a wrong sequence', () => {
     const r = rig();
-    assert.throws(() => r.flash.registers.write(KEYR, 2, FLASH_KEY.KEY1 & 0xffff), TestBusError);
+    assert.throws(() => {
+      r.flash.registers.write(KEYR, 2, FLASH_KEY.KEY1 & 0xffff);
+    }, TestBusError);
     assert.equal(r.read(CR), 0x8000_0000);
   });
 });
@@ -409,7 +421,10 @@ describe('erase', () => {
   }
 
   test('SER with MER, or a sector number past 11, sets PGSERR and erases nothing', () => {
-    for (const cr of [FLASH_CR.SER | FLASH_CR.MER | FLASH_CR.STRT, FLASH_CR.SER | (12 << 3) | FLASH_CR.STRT]) {
+    for (const cr of [
+      FLASH_CR.SER | FLASH_CR.MER | FLASH_CR.STRT,
+      FLASH_CR.SER | (12 << 3) | FLASH_CR.STRT,
+    ]) {
       const r = rig();
       r.storage.main.fill(0);
       r.unlock();
@@ -502,8 +517,15 @@ describe('option bytes (OPTCR, OPTSTRT)', () => {
     assert.equal(r.read(OPTCR), 0x0fff_aaec);
     r.write(OPTCR, 0x0fff_aaed);
     assert.equal(r.read(OPTCR), 0x0fff_aaed, 'OPTLOCK relocks');
-    assert.throws(() => r.write(OPTKEYR, FLASH_OPTKEY.OPTKEY2), { address: 0x4002_3c08 });
-    assert.throws(() => r.unlockOptions(), TestBusError);
+    assert.throws(
+      () => {
+        r.write(OPTKEYR, FLASH_OPTKEY.OPTKEY2);
+      },
+      { address: 0x4002_3c08 },
+    );
+    assert.throws(() => {
+      r.unlockOptions();
+    }, TestBusError);
     assert.equal(r.read(OPTCR) & 1, 1);
     r.reset();
     r.unlockOptions();
