@@ -1,4 +1,6 @@
 import { featuresOf, needsVersionEx, versionFromGetVersion } from '../protocol/version.js';
+import { STLINK_STATUS_TABLE } from '../protocol/status.js';
+import { REPLY_LENGTH, decodeGetVersionReply } from '../protocol/replies.js';
 import { STLINK_MODE, type NrstAction } from '../protocol/opcodes.js';
 import type { DataPhase, StLinkTransport } from '../transport/transport.js';
 import {
@@ -10,9 +12,8 @@ import {
   type SharingClass,
 } from './command-class.js';
 
-/** A2: success, and "already opened in other mode" (pyOCD's name for firmware code 0x0E). */
-const STATUS_OK = 0x80;
-const STATUS_OTHER_MODE = 0x0e;
+const STATUS_OK = STLINK_STATUS_TABLE.DEBUG_ERR_OK.code;
+const STATUS_OTHER_MODE = STLINK_STATUS_TABLE.ALREADY_OPENED_IN_OTHER_MODE.code;
 
 /**
  * One client's view of a shared probe (one OPEN_DEV handle). Everything the server answers on the
@@ -46,8 +47,8 @@ export class SharedProbe {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly clients = new Set<ProbeClient>();
   private hasRwStatus2: boolean | undefined;
-  /** The transport byte of the ENTER that put the probe into debug mode (SWD 0xA3, JTAG 0xA4). */
-  private enteredTransport: number | undefined;
+  /** The mode of the ENTER that put the probe into debug mode ('swd', 'jtag'). */
+  private enteredMode: string | undefined;
   /** The level the server last drove NRST to. */
   private nrstLevel: 'low' | 'high' | 'unknown' = 'unknown';
   private nextClientId = 1;
@@ -72,7 +73,7 @@ export class SharedProbe {
       const wire = client.speed?.wire;
       const speedBefore = wire === undefined ? undefined : this.slowest(wire, undefined);
       this.clients.delete(client);
-      if (client.inDebugMode && this.holders().length === 0) this.enteredTransport = undefined;
+      if (client.inDebugMode && this.holders().length === 0) this.enteredMode = undefined;
       client.inDebugMode = false;
       if (client.nrst === 'low' && !this.othersHoldNrstLow(client)) {
         // A departed client cannot keep the board in reset.
@@ -158,7 +159,7 @@ export class SharedProbe {
       }
       case 'enter': {
         if (this.holders(client).length > 0) {
-          if (cls.transport !== this.enteredTransport) return localReply(phase, Uint8Array.of(STATUS_OTHER_MODE, 0));
+          if (cls.mode !== this.enteredMode) return localReply(phase, Uint8Array.of(STATUS_OTHER_MODE, 0));
           client.inDebugMode = true;
           return localReply(phase, Uint8Array.of(STATUS_OK, 0));
         }
@@ -166,14 +167,14 @@ export class SharedProbe {
         // API v1's ENTER has no reply; API v2's status must be OK.
         if (phase.kind !== 'read' || reply[0] === STATUS_OK) {
           client.inDebugMode = true;
-          this.enteredTransport = cls.transport;
+          this.enteredMode = cls.mode;
         }
         return reply;
       }
       case 'exit': {
         client.inDebugMode = false;
         if (this.holders().length > 0) return localReply(phase, new Uint8Array(0));
-        this.enteredTransport = undefined;
+        this.enteredMode = undefined;
         return t.exchange(command, phase);
       }
       case 'dfu-exit':
@@ -225,14 +226,9 @@ export class SharedProbe {
 
   private async rwStatus2Supported(): Promise<boolean> {
     if (this.hasRwStatus2 === undefined) {
-      const b = await this.transport.exchange(getVersionCommand(), { kind: 'read', length: 6 });
-      const reply = {
-        v: (b[0] ?? 0) >> 4,
-        x: (((b[0] ?? 0) & 0x0f) << 2) | ((b[1] ?? 0) >> 6),
-        y: (b[1] ?? 0) & 0x3f,
-        vid: (b[2] ?? 0) | ((b[3] ?? 0) << 8),
-        pid: (b[4] ?? 0) | ((b[5] ?? 0) << 8),
-      };
+      const reply = decodeGetVersionReply(
+        await this.transport.exchange(getVersionCommand(), { kind: 'read', length: REPLY_LENGTH.GET_VERSION }),
+      );
       // A.7: every V3 has GETLASTRWSTATUS2 (its real version numbers are in GET_VERSION_EX).
       this.hasRwStatus2 = needsVersionEx(reply) || featuresOf(versionFromGetVersion(reply)).hasGetLastRwStatus2;
     }
