@@ -561,6 +561,19 @@ describe('option bytes (OPTCR, OPTSTRT)', () => {
     assert.equal(r.state.backupSramErased, 0);
   });
 
+  test('byte-lane OPTCR writes as the STM32 HAL does them: RDP byte, then OPTSTRT in byte 0', () => {
+    const r = rig();
+    r.unlockOptions();
+    const regs = r.flash.registers;
+    regs.write(OPTCR + 1, 1, 0x55);
+    assert.equal(r.read(OPTCR), 0x0fff_55ec);
+    regs.write(OPTCR, 1, regs.read(OPTCR, 1) | 0x02);
+    assert.equal(r.busy(), true);
+    r.waitIdle();
+    r.reset();
+    assert.equal(r.flash.rdpLevel, 1);
+  });
+
   test('an OPTCR written without OPTSTRT is forgotten at reset', () => {
     const r = rig();
     r.unlockOptions();

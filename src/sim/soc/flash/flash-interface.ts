@@ -208,8 +208,8 @@ export class FlashInterface {
    * except through `hooks.busError` (RDP level 1 intrusion).
    *
    * RM0090 3.6.4: with PG set the access programs (bits only go 1 → 0) and BSY stays set for
-   * tprog; an access that breaks the rules is not performed and sets, independently (silicon reports
-   * e.g. 0xC0 for a word store with PG clear at x8):
+   * tprog; an access that breaks the rules is not performed and sets each flag that applies (a
+   * stray store at start-up is reported on ST's forum to leave SR = 0xC0, PGSERR and PGPERR together):
    * - PGSERR: PG is clear, or an erase bit (SER/MER) is set with it (choice, RM0090 only says the
    *   erase would run first);
    * - PGAERR: the access is not aligned to its size (a misaligned access is the only way one could

@@ -12,8 +12,9 @@ import type { Psize } from './flash-registers.js';
  *   tERASE128KB  x8 2 s, x16 1.3 s, x32 1 s                  (max 4 / 2.6 / 2 s)
  *   tME          x8 16 s, x16 11 s, x32 8 s                  (max 32 / 22 / 16 s)
  *
- * These are the figures the issue quotes; they agree with DS8626 Rev 9 table 42 as far as we could
- * check (the datasheet itself was not retrievable through the reference search, see the report).
+ * These are the figures the issue quotes. The datasheet text itself was not retrievable here, so
+ * they are unchecked against it; the one independent figure found agrees: Zephyr's STM32 flash
+ * driver allows "4 s for a 128K sector" on the F4, DS8626's maximum for x8.
  *
  * x64 (PSIZE = 3) needs an external VPP (RM0090 3.6.2 table 7; DS8626 table 43 gives faster erase
  * times with VPP: 230 ms / 490 ms / 875 ms / 6.9 s). The Discovery board supplies none, so x64 uses
