@@ -687,17 +687,22 @@ describe('read protection (RDP level 1)', () => {
     assert.equal(p.flash.readProtected(true), true);
   });
 
-  test('with intrusion, a flash store is a bus error and an erase sets WRPERR; OTP stays programmable', () => {
+  test('with intrusion, flash stores and erases are refused with WRPERR; OTP stays programmable', () => {
     const r = level1();
     r.state.intrusion = true;
     r.unlock();
     r.write(CR, PG | PSIZE(0));
-    assert.throws(() => r.flash.programWrite(FLASH, 1, 0), { address: FLASH, access: 'write' });
+    r.flash.programWrite(FLASH, 1, 0);
+    assert.equal(r.read(SR), FLASH_SR.WRPERR);
     assert.equal(r.storage.main[0], 0xff);
+    r.write(SR, FLASH_SR.WRPERR);
     r.flash.programWrite(OTP, 1, 0x5a);
     r.waitIdle();
     assert.equal(r.storage.otp[0], 0x5a);
     r.write(CR, FLASH_CR.MER | FLASH_CR.STRT);
+    assert.equal(r.read(SR), FLASH_SR.WRPERR);
+    r.write(SR, FLASH_SR.WRPERR);
+    r.write(CR, FLASH_CR.SER | (7 << 3) | FLASH_CR.STRT);
     assert.equal(r.read(SR), FLASH_SR.WRPERR);
   });
 

@@ -31,15 +31,15 @@ export interface FlashHooks {
   /** Main-flash bytes [address, address + length) changed (program or erase): drop decoded code. */
   codeChanged(address: number, length: number): void;
   /**
-   * An access RM0090 answers with a bus error (a wrong key sequence, RM0090 3.6.1/3.7.2; a flash
-   * write under RDP level 1 intrusion, 3.7.3). Must throw the bus's error (the core's BusError);
-   * the FLASH state has already changed when it is called.
+   * An access RM0090 answers with a bus error: a wrong key sequence (RM0090 3.6.1, 3.7.2). Must
+   * throw the bus's error (the core's BusError); the FLASH state has already changed when called.
    */
   busError(address: number, access: 'read' | 'write'): never;
   /**
    * RM0090 3.7.3 "intrusion": true when a debugger has been connected since power-on (the SW-DP
    * was accessed) or the chip booted from SRAM or system memory. With RDP level 1 this blocks every
-   * main-flash access. The FLASH interface asks when an erase starts or a program write arrives.
+   * main-flash access. The FLASH interface asks when an erase starts or a program write arrives
+   * (refused with WRPERR); reads are the spine's to refuse, through `readProtected`.
    */
   debugIntrusion(): boolean;
   /** RM0090 3.7.3: leaving level 1 for level 0 erases the backup SRAM too (not FLASH's memory). */
@@ -70,11 +70,12 @@ const ERASED = 0xff;
  *   flash array is busy, RM0090 3.6); (2) refuses: when `readProtected(intrusion)` is true, every
  *   main-flash read (core or debugger, data or fetch) is a bus error (RM0090 3.7.3);
  * - routes every store to main flash (either alias) and to OTP to `programWrite`, after the same
- *   stall; register writes to CR and OPTCR stall too (`registerWriteStallUntil`, RM0090 3.6.1 note).
+ *   stall; register writes to CR stall too (RM0090 3.6.1 note), and — a choice, RM0090 is silent —
+ *   so do writes to OPTCR (`registerWriteStallUntil`).
  *   If the spine does not stall, accesses that arrive while busy are queued and replayed when the
  *   operation ends, so the contents come out as a stalled bus would leave them.
  *
- * Deterministic choices where silicon is undefined or RM0090 is silent are marked "Choice:".
+ * Deterministic choices where silicon is undefined or RM0090 is silent are marked "choice".
  */
 export class FlashInterface {
   readonly registers: Peripheral;
@@ -204,8 +205,7 @@ export class FlashInterface {
 
   /**
    * A store by the core or the debugger into main flash (0x08000000… or the alias at 0) or OTP
-   * (0x1FFF7800–0x1FFF7A0F). Returns false, doing nothing, for any other address. Never throws
-   * except through `hooks.busError` (RDP level 1 intrusion).
+   * (0x1FFF7800–0x1FFF7A0F). Returns false, doing nothing, for any other address. Never throws.
    *
    * RM0090 3.6.4: with PG set the access programs (bits only go 1 → 0) and BSY stays set for
    * tprog; an access that breaks the rules is not performed and sets each flag that applies (a
@@ -216,7 +216,8 @@ export class FlashInterface {
    *   cross a 128-bit row; the core never issues one, a debugger might);
    * - PGPERR: the access size is not the PSIZE parallelism (x64 therefore always fails: no 64-bit
    *   AHB accesses exist);
-   * - WRPERR: the sector's nWRP bit is 0, or the OTP block's lock byte is 0x00 (RM0090 3.8).
+   * - WRPERR: the sector's nWRP bit is 0, RDP level 1 with intrusion (`mainWriteBlocked`), or the
+   *   OTP block's lock byte is 0x00 (RM0090 3.8).
    * OPERR accompanies any of them when ERRIE is set (RM0090 3.9.4).
    */
   programWrite(address: number, size: AccessSize, value: number): boolean {
@@ -229,17 +230,12 @@ export class FlashInterface {
       this.deferred.push({ kind: 'program', address: a, size, value });
       return true;
     }
-    if (!isOtp && this.readProtected(this.hooks.debugIntrusion())) {
-      this.signalBusError(a, 'write');
-      return true;
-    }
-
     let errors = 0;
     const cr = this.cr;
     if ((cr & FLASH_CR.PG) === 0 || (cr & (FLASH_CR.SER | FLASH_CR.MER)) !== 0) errors |= FLASH_SR.PGSERR;
     if ((a & (size - 1)) !== 0) errors |= FLASH_SR.PGAERR;
     if (size !== 1 << this.psize) errors |= FLASH_SR.PGPERR;
-    if (isOtp ? this.otpLocked(otpOffset) : this.sectorWriteProtected(sectorIndexAt(mainOffset))) {
+    if (isOtp ? this.otpLocked(otpOffset) : this.mainWriteBlocked(sectorIndexAt(mainOffset))) {
       errors |= FLASH_SR.WRPERR;
     }
     if (errors !== 0) {
@@ -377,8 +373,7 @@ export class FlashInterface {
       return;
     }
     const anyProtected = ((this.loadedOptions & FLASH_OPTCR.nWRP_MASK) | 0) !== (FLASH_OPTCR.nWRP_MASK | 0);
-    const protectedTarget = ser ? this.sectorWriteProtected(snb) : anyProtected;
-    if (protectedTarget || this.readProtected(this.hooks.debugIntrusion())) {
+    if (ser ? this.mainWriteBlocked(snb) : anyProtected || this.readProtected(this.hooks.debugIntrusion())) {
       this.raiseErrors(FLASH_SR.WRPERR);
       return;
     }
@@ -435,6 +430,14 @@ export class FlashInterface {
 
   private get psize(): Psize {
     return ((this.cr & FLASH_CR.PSIZE_MASK) >>> FLASH_CR.PSIZE_SHIFT) as Psize;
+  }
+
+  /**
+   * nWRP, or RDP level 1 with intrusion: RM0090 3.7.3 / PM0059 2.6.3 allow no erase or program then
+   * but give a bus error only for reads; choice: a refused program or erase sets WRPERR.
+   */
+  private mainWriteBlocked(sector: number): boolean {
+    return this.sectorWriteProtected(sector) || this.readProtected(this.hooks.debugIntrusion());
   }
 
   private otpLocked(otpOffset: number): boolean {
