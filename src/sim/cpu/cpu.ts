@@ -1,3 +1,4 @@
+import { compileBlock, endsBlock, MAX_BLOCK_INSTRUCTIONS, type Block } from './block.js';
 import { BusError, type Bus } from './bus.js';
 import { CFSR, EXCEPTION, InstructionAbort } from './exceptions.js';
 import { decodeThumb } from './isa/decode.js';
@@ -138,6 +139,12 @@ export class Cpu {
   onLockup: (() => void) | undefined = undefined;
   onHalt: (() => void) | undefined = undefined;
 
+  /**
+   * Whether `run` executes straight-line code as compiled blocks (block.ts). Turning it off gives
+   * the one-instruction-at-a-time loop, with identical results; tests compare the two.
+   */
+  compileBlocks = true;
+
   /** Local exclusive monitor (ARMv7-M A3.4): open, or tracking the address LDREX marked. */
   private exclusiveAddress = -1;
 
@@ -150,6 +157,12 @@ export class Cpu {
   private hotSize = 0;
   private hotDecoded: (Executor | undefined)[] = [];
   private hotDecodedSize: Uint8Array = new Uint8Array(0);
+  /** Compiled blocks by start halfword, per code region; `blockCover` marks halfwords inside any. */
+  private readonly blocks: (Block | undefined)[][];
+  private readonly blockCover: Uint8Array[];
+  /** Start halfword indices of the blocks in each region, so a flush visits only those. */
+  private readonly blockStarts: number[][];
+  private hotBlocks: (Block | undefined)[] = [];
 
   /**
    * A core in its power-on state, except that nothing is read from the vector table yet: PC and SP
@@ -163,6 +176,9 @@ export class Cpu {
     this.codeSize = bus.codeRegions.map((r) => r.size);
     this.decoded = bus.codeRegions.map((r) => new Array<Executor | undefined>(r.size >>> 1));
     this.decodedSize = bus.codeRegions.map((r) => new Uint8Array(r.size >>> 1));
+    this.blocks = bus.codeRegions.map((r) => new Array<Block | undefined>(r.size >>> 1));
+    this.blockCover = bus.codeRegions.map((r) => new Uint8Array(r.size >>> 1));
+    this.blockStarts = bus.codeRegions.map(() => []);
     this.nvic = new Nvic(this, options.irqCount ?? 82);
     this.scb = new Scb(this);
     this.sysTick = new SysTick(this, options.sysTickCalib ?? 0, options.sysTickReferenceDivider ?? 8);
@@ -216,8 +232,13 @@ export class Cpu {
         continue;
       }
       const limit = end < this.nextEventCycle ? end : this.nextEventCycle;
-      do this.execute();
-      while (this.attention === 0 && this.cycles < limit);
+      // Straight-line code runs as compiled blocks (block.ts) that stop exactly where this loop
+      // would; the first instruction after serviceAttention (attention still non-zero, e.g. while
+      // instrumented) and IT-block instructions run one at a time.
+      do {
+        if (this.attention !== 0 || this.itState !== 0 || !this.compileBlocks) this.execute();
+        else this.executeBlock(limit);
+      } while ((this.attention === 0 || this.onlyCodeAttention()) && this.cycles < limit);
     }
     return this.cycles - start;
   }
@@ -257,11 +278,47 @@ export class Cpu {
   }
 
   /**
+   * Runs the compiled block at `pc` (compiling it on a miss) until it ends, a branch is taken,
+   * `attention` becomes non-zero or `cycles` reaches `limit`. Faults are handled as in `execute`.
+   */
+  private executeBlock(limit: number): void {
+    const pc = this.pc;
+    const offset = (pc - this.hotBase) >>> 0;
+    let block = offset < this.hotSize ? this.hotBlocks[offset >>> 1] : undefined;
+    if (block === undefined) {
+      block = this.compileBlockAt(pc);
+      if (block === undefined) {
+        this.execute();
+        return;
+      }
+    }
+    try {
+      block(this, limit);
+    } catch (thrown) {
+      this.forceUnprivileged = false;
+      if (thrown instanceof InstructionAbort) return;
+      if (thrown instanceof BusError) {
+        this.busFault(thrown);
+        return;
+      }
+      throw thrown;
+    }
+  }
+
+  /** The loop's attention test: a lone ATTN.CODE (a block was invalidated) needs no service. */
+  private onlyCodeAttention(): boolean {
+    if (this.attention !== ATTN.CODE) return false;
+    this.attention = 0;
+    return true;
+  }
+
+  /**
    * Everything that is not plain instruction execution, at an instruction boundary. Returns true
    * when no instruction may execute now (halted, asleep, locked up, or an exception was just entered
    * — the handler's first instruction runs at the next call).
    */
   private serviceAttention(): boolean {
+    this.attention &= ~ATTN.CODE;
     if ((this.attention & ATTN.RESET) !== 0) {
       // The reset is this boundary's work; the reset handler starts at the next one.
       this.performResetRequest();
@@ -443,6 +500,7 @@ export class Cpu {
         this.hotSize = this.codeSize[i]!;
         this.hotDecoded = this.decoded[i]!;
         this.hotDecodedSize = this.decodedSize[i]!;
+        this.hotBlocks = this.blocks[i]!;
         const index = offset >>> 1;
         const cached = this.hotDecoded[index];
         if (cached !== undefined) {
@@ -471,6 +529,73 @@ export class Cpu {
   }
 
   /**
+   * Compiles the block starting at `pc`, or returns undefined when `pc` is outside the code regions
+   * or its first instruction cannot be fetched (then `execute` raises the fault). The block ends
+   * after an instruction `endsBlock` names, at the region's end, before an instruction that cannot
+   * be fetched, or after MAX_BLOCK_INSTRUCTIONS.
+   */
+  private compileBlockAt(pc: number): Block | undefined {
+    const base = this.codeBase;
+    let region = -1;
+    for (let i = 0; i < base.length; i++) {
+      if ((pc - base[i]!) >>> 0 < this.codeSize[i]!) {
+        region = i;
+        break;
+      }
+    }
+    if (region < 0) return undefined;
+    const regionBase = base[region]!;
+    const regionSize = this.codeSize[region]!;
+    const start = (pc - regionBase) >>> 1;
+    // Make this region the hot one, so the next lookups (and executeBlock) hit it first.
+    this.hotBase = regionBase;
+    this.hotSize = regionSize;
+    this.hotDecoded = this.decoded[region]!;
+    this.hotDecodedSize = this.decodedSize[region]!;
+    this.hotBlocks = this.blocks[region]!;
+    const existing = this.hotBlocks[start];
+    if (existing !== undefined) return existing;
+    const executors: Executor[] = [];
+    const addresses: number[] = [];
+    const sizes: number[] = [];
+    const savedNextPc = this.nextPc;
+    let address = pc;
+    try {
+      while (executors.length < MAX_BLOCK_INSTRUCTIONS) {
+        const offset = (address - regionBase) >>> 0;
+        if (offset + 2 > regionSize) break;
+        const hw1 = this.bus.fetch16(address);
+        const wide = hw1 >>> 11 >= 0b11101;
+        if (wide && offset + 4 > regionSize) break;
+        const hw2 = wide ? this.bus.fetch16(address + 2) : -1;
+        const executor = this.lookup(address);
+        executors.push(executor);
+        addresses.push(address);
+        sizes.push(this.nextPc - address);
+        address = this.nextPc;
+        if (endsBlock(hw1, hw2)) break;
+      }
+    } catch (thrown) {
+      if (!(thrown instanceof BusError)) throw thrown;
+    }
+    this.nextPc = savedNextPc;
+    if (executors.length === 0) return undefined;
+    const block = compileBlock(executors, addresses, sizes);
+    this.blocks[region]![start] = block;
+    this.blockStarts[region]!.push(start);
+    this.blockCover[region]!.fill(1, start, ((address - regionBase) >>> 0) >>> 1);
+    return block;
+  }
+
+  /** Drops every compiled block of a code region (after a write to code one of them covers). */
+  private flushBlocks(region: number): void {
+    const blocks = this.blocks[region]!;
+    for (const start of this.blockStarts[region]!) blocks[start] = undefined;
+    this.blockStarts[region]!.length = 0;
+    this.blockCover[region]!.fill(0);
+  }
+
+  /**
    * Forgets decoded instructions overlapping [address, address + length). The bus owner calls this
    * for writes the core does not make itself; the core's own stores call it too.
    */
@@ -486,6 +611,17 @@ export class Cpu {
       const decoded = this.decoded[i]!;
       // Stores are frequent and usually 1–3 entries wide: a loop beats Array.prototype.fill here.
       for (let k = from; k < to; k++) decoded[k] = undefined;
+      if (this.blockStarts[i]!.length === 0) continue;
+      const cover = this.blockCover[i]!;
+      for (let k = from; k < to; k++) {
+        if (cover[k] !== 0) {
+          // Self-modifying code, or a debugger rewriting code: rare, so all of the region's blocks go,
+          // and a block running now stops after the current instruction (ATTN.CODE).
+          this.flushBlocks(i);
+          this.attention |= ATTN.CODE;
+          break;
+        }
+      }
     }
   }
 

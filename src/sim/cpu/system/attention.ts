@@ -23,6 +23,11 @@ export const ATTN = {
   HALTED: 1 << 7,
   /** Persistent: per-instruction debug work (FPB, DWT PC match, halting or monitor stepping, DWT CPICNT). */
   INSTRUMENT: 1 << 8,
+  /**
+   * Code the core had compiled into blocks was written: the running block stops after the current
+   * instruction so the next one is decoded afresh (src/sim/cpu/block.ts). Needs no other handling.
+   */
+  CODE: 1 << 9,
 } as const;
 
 /** The bits that describe lasting states rather than one-off requests. */

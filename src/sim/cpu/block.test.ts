@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { bareMachineWithElf } from '../../../test/support/bare-machine.js';
+import { firmwareElf, fixturePath } from '../../../test/support/paths.js';
+import { BareMachine } from './bare-machine.js';
+import { endsBlock } from './block.js';
+import type { Cpu } from './cpu.js';
+
+/**
+ * Compiled blocks (block.ts) must be invisible: `run()` with blocks gives, at every slice boundary,
+ * the state `run()` without blocks and plain `step()` give — registers, flags, FP state, mode,
+ * cycles and instructions retired. Odd slice sizes end slices inside blocks.
+ */
+function snapshot(cpu: Cpu): Record<string, unknown> {
+  return {
+    r: Array.from(cpu.r.subarray(0, 15)),
+    pc: cpu.pc,
+    xpsr: cpu.xpsr,
+    itState: cpu.itState,
+    fp: Array.from(cpu.fpRegs),
+    fpscr: cpu.fpscr,
+    msp: cpu.readMsp(),
+    psp: cpu.readPsp(),
+    control: cpu.control,
+    masks: [cpu.primask, cpu.faultmask, cpu.basepri],
+    cfsr: cpu.scb.cfsr,
+    hfsr: cpu.scb.hfsr,
+    cycles: cpu.cycles,
+    instructions: cpu.instructionsRetired,
+    states: [cpu.halted, cpu.sleeping, cpu.lockedUp],
+  };
+}
+
+/** Steps `cpu` as `run(budget)` would without blocks, for code that neither sleeps nor uses SysTick. */
+function stepUntil(cpu: Cpu, end: number): void {
+  while (cpu.cycles < end && !cpu.halted) cpu.step();
+}
+
+function sramChecksum(machine: BareMachine): number {
+  let sum = 0;
+  for (let i = 0; i < machine.sram.length; i += 4) {
+    sum = (Math.imul(sum, 31) + (machine.sram[i]! | (machine.sram[i + 1]! << 8))) | 0;
+    sum = (Math.imul(sum, 31) + (machine.sram[i + 2]! | (machine.sram[i + 3]! << 8))) | 0;
+  }
+  return sum;
+}
+
+/**
+ * step() completes an exception return within the step that starts it, run() at the next boundary
+ * (Cpu.step), so a slice boundary right after an exception return differs between the two and the
+ * stepped core runs ahead from there. cpu-suite returns from SVC/PendSV handlers: it is compared
+ * with run() without blocks at every boundary, and its results with QEMU's below.
+ */
+const PROGRAMS = [
+  { program: 'cpu-suite-O0', stepComparable: false },
+  { program: 'cpu-suite-O2', stepComparable: false },
+  { program: 'cpu-suite-Os', stepComparable: false },
+  { program: 'cpu-suite-O3', stepComparable: false },
+  { program: 'bench-mips', stepComparable: true },
+  { program: 'hardfault', stepComparable: true },
+];
+const SLICES = [1, 3, 17, 250, 1000, 10_007, 100_000];
+const BUDGET = 400_000;
+
+describe('compiled blocks match one-instruction execution', () => {
+  for (const { program, stepComparable } of PROGRAMS) {
+    const title = stepComparable
+      ? 'run() with blocks = run() without = step()'
+      : 'run() with blocks = run() without';
+    it(`${program}: ${title}, at every slice boundary`, () => {
+      for (const slice of SLICES) {
+        const blocks = bareMachineWithElf(firmwareElf(program)).machine;
+        const single = bareMachineWithElf(firmwareElf(program)).machine;
+        const stepped = bareMachineWithElf(firmwareElf(program)).machine;
+        single.cpu.compileBlocks = false;
+        let boundaries = 0;
+        while (blocks.cpu.cycles < BUDGET && !blocks.cpu.lockedUp) {
+          const before = blocks.cpu.cycles;
+          blocks.cpu.run(slice);
+          single.cpu.run(slice);
+          stepUntil(stepped.cpu, before + slice);
+          const expected = snapshot(single.cpu);
+          assert.deepEqual(snapshot(blocks.cpu), expected, `${program}, slice ${slice}: blocks vs without`);
+          if (stepComparable) {
+            assert.deepEqual(snapshot(stepped.cpu), expected, `${program}, slice ${slice}: step() vs run()`);
+          }
+          boundaries++;
+        }
+        assert.equal(sramChecksum(blocks), sramChecksum(stepped), `${program}, slice ${slice}: SRAM`);
+        assert.ok(boundaries > 0);
+        assert.ok(blocks.cpu.instructionsRetired > 1000, `${program} ran`);
+      }
+    });
+  }
+
+  const reference = JSON.parse(readFileSync(fixturePath('cpu-suite-results.json'), 'utf8')) as {
+    results: string[];
+  };
+  for (const level of ['O0', 'O2', 'Os', 'O3']) {
+    it(`cpu-suite-${level} under run() with blocks gives QEMU's results`, () => {
+      const { machine, elf } = bareMachineWithElf(firmwareElf(`cpu-suite-${level}`));
+      // run() cannot stop on an address; the suite sets cpu_done once every result is stored.
+      const done = elf.requireSymbol('cpu_done').address;
+      for (let i = 0; i < 10_000 && machine.read32(done) >>> 0 !== 0xd0e0d0e0; i++) machine.cpu.run(997);
+      assert.equal(machine.read32(done) >>> 0, 0xd0e0d0e0, 'cpu_done was not set');
+      const results = elf.requireSymbol('cpu_results');
+      const actual = reference.results.map((_, i) =>
+        (machine.read32(results.address + 4 * i) >>> 0).toString(16),
+      );
+      assert.deepEqual(
+        actual,
+        reference.results.map((word) => (Number.parseInt(word, 16) >>> 0).toString(16)),
+      );
+    });
+  }
+});
+
+// A tiny machine whose reset vector points into SRAM, like a debugger-loaded flash algorithm.
+const CODE = BareMachine.SRAM_BASE;
+
+function sramMachine(code: readonly number[]): BareMachine {
+  const machine = new BareMachine();
+  machine.load(BareMachine.FLASH_BASE, new Uint8Array(new Uint32Array([0x2001_0000, CODE | 1]).buffer));
+  machine.load(CODE, new Uint8Array(new Uint16Array(code).buffer));
+  machine.cpu.reset('power-on');
+  return machine;
+}
+
+const MOVS_R0 = (imm: number): number => 0x2000 | imm;
+const ADDS_R1_1 = 0x3101;
+const B_SELF = 0xe7fe;
+
+describe('compiled blocks and code writes', () => {
+  it('code in SRAM rewritten between runs (as a debugger does) runs the new code', () => {
+    const machine = sramMachine([MOVS_R0(1), ADDS_R1_1, ADDS_R1_1, B_SELF]);
+    machine.cpu.run(100);
+    assert.equal(machine.cpu.r[0], 1);
+    machine.load(CODE, new Uint8Array(new Uint16Array([MOVS_R0(7)]).buffer));
+    machine.cpu.pc = CODE;
+    machine.cpu.run(100);
+    assert.equal(machine.cpu.r[0], 7, 'the stale block must not execute');
+    assert.equal(machine.cpu.pc, CODE + 6);
+  });
+
+  it('a store that rewrites the next instruction of the running block takes effect at once', () => {
+    // STRH r1, [r2]; MOVS r0, #1 (overwritten with MOVS r0, #2 by the STRH); B .
+    const machine = sramMachine([0x8011, MOVS_R0(1), B_SELF]);
+    machine.cpu.r[1] = MOVS_R0(2);
+    machine.cpu.r[2] = CODE + 2;
+    machine.cpu.run(100);
+    assert.equal(machine.cpu.r[0], 2);
+
+    const single = sramMachine([0x8011, MOVS_R0(1), B_SELF]);
+    single.cpu.compileBlocks = false;
+    single.cpu.r[1] = MOVS_R0(2);
+    single.cpu.r[2] = CODE + 2;
+    single.cpu.run(100);
+    assert.deepEqual(snapshot(machine.cpu), snapshot(single.cpu));
+  });
+
+  it('a loop that rewrites its own body matches one-instruction execution at every slice size', () => {
+    // loop: STRH r1, [r2]; ADDS r1, #1; MOVS r0, #0 (rewritten each pass to MOVS r0, #pass); B loop
+    const program = [0x8011, ADDS_R1_1, MOVS_R0(0), 0xe7fb];
+    for (const slice of [1, 2, 3, 5, 100]) {
+      const machine = sramMachine(program);
+      const single = sramMachine(program);
+      single.cpu.compileBlocks = false;
+      for (const cpu of [machine.cpu, single.cpu]) {
+        cpu.r[1] = MOVS_R0(1);
+        cpu.r[2] = CODE + 4;
+      }
+      // About 100 passes: the rewritten MOVS immediate stays below 256.
+      for (let i = 0; machine.cpu.cycles < 500; i++) {
+        machine.cpu.run(slice);
+        single.cpu.run(slice);
+        assert.deepEqual(snapshot(machine.cpu), snapshot(single.cpu), `slice ${slice}, run ${i}`);
+      }
+      // Each pass executes the MOVS its STRH just wrote: r0 counts the passes.
+      assert.ok(machine.cpu.r[0]! > 3, `slice ${slice}: r0 = ${machine.cpu.r[0]}`);
+    }
+  });
+});
+
+describe('endsBlock', () => {
+  it('ends at unconditional PC writes and IT, continues through conditional branches', () => {
+    assert.equal(endsBlock(B_SELF, -1), true);
+    assert.equal(endsBlock(0xd0fe /* BEQ */, -1), false);
+    assert.equal(endsBlock(0xb108 /* CBZ */, -1), false);
+    assert.equal(endsBlock(0x4770 /* BX LR */, -1), true);
+    assert.equal(endsBlock(0x46f7 /* MOV PC, LR */, -1), true);
+    assert.equal(endsBlock(0x4687 /* MOV PC, R0 */, -1), true);
+    assert.equal(endsBlock(0x4448 /* ADD R8, R9 */, -1), false);
+    assert.equal(endsBlock(0xbd10 /* POP {r4, pc} */, -1), true);
+    assert.equal(endsBlock(0xbc10 /* POP {r4} */, -1), false);
+    assert.equal(endsBlock(0xbf08 /* IT EQ */, -1), true);
+    assert.equal(endsBlock(0xbf00 /* NOP */, -1), false);
+    assert.equal(endsBlock(0xbf30 /* WFI */, -1), true);
+    assert.equal(endsBlock(0xdf00 /* SVC */, -1), true);
+    assert.equal(endsBlock(0xf000, 0xf800 /* BL */), true);
+    assert.equal(endsBlock(0xf000, 0x8000 /* BEQ.W */), false);
+    assert.equal(endsBlock(0xe8bd, 0x8010 /* POP.W {r4, pc} */), true);
+    assert.equal(endsBlock(0xe8bd, 0x4010 /* POP.W {r4, lr} */), false);
+    assert.equal(endsBlock(0xe8df, 0xf000 /* TBB [pc, r0] */), true);
+    assert.equal(endsBlock(0xf8d0, 0xf000 /* LDR.W pc, [r0] */), true);
+    assert.equal(endsBlock(0xf8d0, 0x1000 /* LDR.W r1, [r0] */), false);
+  });
+});

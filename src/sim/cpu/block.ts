@@ -1,0 +1,82 @@
+import type { Cpu } from './cpu.js';
+import type { Executor } from './isa/executor.js';
+
+/**
+ * A compiled straight-line block: the executors of consecutive instructions called one after the
+ * other from one generated function, so `Cpu.run` dispatches once per block instead of once per
+ * instruction. Each call site in the generated code always calls the same executor, so V8 sees it as
+ * monomorphic and can inline the executor's body; that, not the saved lookup, is most of the gain.
+ *
+ * The generated code performs exactly the per-instruction bookkeeping of `Cpu.execute` for an
+ * instruction outside an IT block — `r[15]` = address + 4, `nextPc` = address + size, the executor,
+ * `pc = nextPc`, one cycle, one instruction retired — and after each instruction it leaves when the
+ * run loop would stop (`attention` non-zero or `cycles` at the limit) or when the instruction did not
+ * fall through to the next one (a taken branch, an exception return). A fault thrown by an executor
+ * leaves `pc` on the abandoned instruction, as `execute` does; the caller handles it the same way.
+ */
+export type Block = (cpu: Cpu, limit: number) => void;
+
+/** Longest block compiled; longer straight-line code is simply split into several blocks. */
+export const MAX_BLOCK_INSTRUCTIONS = 32;
+
+/**
+ * Builds the function for instructions at `addresses[i]` (as `Cpu.pc` holds them) of `sizes[i]`
+ * bytes. The addresses are emitted as literals computed with the same arithmetic the core uses
+ * (address + size), so `pc` takes the same number values as when single-stepping.
+ */
+export function compileBlock(
+  executors: readonly Executor[],
+  addresses: readonly number[],
+  sizes: readonly number[],
+): Block {
+  const count = executors.length;
+  const params: string[] = [];
+  let body = 'return function block(cpu, limit) {\nconst r = cpu.r;\n';
+  for (let i = 0; i < count; i++) {
+    const address = addresses[i]!;
+    const next = address + sizes[i]!;
+    params.push(`e${i}`);
+    body += `r[15] = ${address + 4}; cpu.nextPc = ${next}; e${i}(cpu); cpu.pc = cpu.nextPc; cpu.cycles += 1; cpu.instructionsRetired += 1;\n`;
+    if (i + 1 < count)
+      body += `if (cpu.pc !== ${next} || cpu.attention !== 0 || cpu.cycles >= limit) return;\n`;
+  }
+  body += '};\n';
+  // The only dynamic code in the simulator: its source is built above from numbers alone.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function(...params, body) as (...executors: Executor[]) => Block;
+  return factory(...executors);
+}
+
+/**
+ * Whether the instruction ends a block (the next instruction is not compiled after it): it may write
+ * the PC unconditionally (B, BX, BLX, BL, POP/LDM with PC, a load to PC, TBB/TBH, ADD/MOV to PC),
+ * starts an IT block (the following instructions are conditional and run one by one), or belongs to
+ * the system/branch-control space (MSR, MRS, CPS, barriers, hints, SVC, BKPT, UDF). Conditional
+ * branches and CBZ/CBNZ do not end a block: when not taken, execution goes on in the same block. The
+ * generated code also leaves after any instruction that did not fall through, so this is about where
+ * compiling stops, not about correctness. `hw2` is -1 for a 16-bit instruction. Encodings: ARMv7-M
+ * A5.2 (16-bit) and A5.3 (32-bit).
+ */
+export function endsBlock(hw1: number, hw2: number): boolean {
+  if (hw2 < 0) {
+    const top4 = hw1 >>> 12;
+    if (top4 === 0b1101) return (hw1 & 0x0e00) === 0x0e00; // UDF, SVC (B<cond> does not end)
+    if (hw1 >>> 11 === 0b11100) return true; // B (unconditional)
+    if ((hw1 & 0xff00) === 0x4700) return true; // BX, BLX
+    if ((hw1 & 0xfd00) === 0x4400 && ((hw1 & 7) | ((hw1 >>> 4) & 8)) === 15) return true; // ADD/MOV PC
+    if ((hw1 & 0xff00) === 0xbd00) return true; // POP with PC
+    if ((hw1 & 0xff00) === 0xbf00) return hw1 !== 0xbf00; // IT, and every hint but NOP
+    if ((hw1 & 0xff00) === 0xbe00) return true; // BKPT
+    if ((hw1 & 0xffe0) === 0xb660) return true; // CPS
+    return false;
+  }
+  if (hw1 >>> 11 === 0b11110 && (hw2 & 0x8000) !== 0) {
+    // Branches and miscellaneous control (A5.3.4): only B<cond>.W with a real condition continues.
+    const conditional = (hw2 & 0x5000) === 0 && ((hw1 >>> 6) & 0xf) >>> 1 !== 0b111;
+    return !conditional;
+  }
+  if ((hw1 & 0xfe40) === 0xe800 && (hw1 & 0x10) !== 0 && (hw2 & 0x8000) !== 0) return true; // LDM/POP with PC
+  if ((hw1 & 0xfff0) === 0xe8d0) return true; // TBB, TBH (and the exclusives that share the row)
+  if ((hw1 & 0xfe10) === 0xf810 && hw2 >>> 12 === 15) return true; // a load to PC (or PLD)
+  return false;
+}
