@@ -46,6 +46,8 @@ export class Dbgmcu implements PpbDevice, DebugFreeze {
   private apb1 = 0;
   private apb2 = 0;
 
+  // The SoC builds every device from its context; DBGMCU needs nothing from it.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(_ctx: SocContext) {}
 
   get cr(): number {

@@ -13,7 +13,9 @@ function setup() {
     exti,
     events: () => events,
     r: (reg: number) => exti.read(reg, 4) >>> 0,
-    w: (reg: number, v: number) => exti.write(reg, 4, v),
+    w: (reg: number, v: number) => {
+      exti.write(reg, 4, v);
+    },
   };
 }
 

@@ -44,7 +44,9 @@ export class Exti implements Peripheral {
 
   constructor(ctx: SocContext) {
     this.irqNumbers = [...new Set(EXTI_IRQ)];
-    this.irqMasks = this.irqNumbers.map((n) => EXTI_IRQ.reduce((m, irq, line) => (irq === n ? m | (1 << line) : m), 0));
+    this.irqMasks = this.irqNumbers.map((n) =>
+      EXTI_IRQ.reduce((m, irq, line) => (irq === n ? m | (1 << line) : m), 0),
+    );
     this.lines = this.irqNumbers.map((n) => ctx.irq(n));
     this.irqLevels = this.irqNumbers.map(() => false);
   }

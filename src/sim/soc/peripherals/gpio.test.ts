@@ -7,7 +7,9 @@ import { FakeSocContext } from './testing.js';
 function port(name: GpioPortName = 'D') {
   const gpio = new Gpio(name, new FakeSocContext());
   const r = (reg: number) => gpio.read(reg, 4) >>> 0;
-  const w = (reg: number, value: number) => gpio.write(reg, 4, value);
+  const w = (reg: number, value: number) => {
+    gpio.write(reg, 4, value);
+  };
   return { gpio, r, w };
 }
 
@@ -122,13 +124,30 @@ describe('Gpio', () => {
 
   test('LCKR: a wrong sequence does not lock', () => {
     const cases: [string, (w: (v: number) => void) => void][] = [
-      ['1,1,1', (w) => [LCKR_LCKK | 1, LCKR_LCKK | 1, LCKR_LCKK | 1].forEach(w)],
-      ['changed LCK', (w) => [LCKR_LCKK | 1, 1, LCKR_LCKK | 3].forEach(w)],
-      ['0,1,0', (w) => [1, LCKR_LCKK | 1, 1].forEach(w)],
+      [
+        '1,1,1',
+        (w) => {
+          [LCKR_LCKK | 1, LCKR_LCKK | 1, LCKR_LCKK | 1].forEach(w);
+        },
+      ],
+      [
+        'changed LCK',
+        (w) => {
+          [LCKR_LCKK | 1, 1, LCKR_LCKK | 3].forEach(w);
+        },
+      ],
+      [
+        '0,1,0',
+        (w) => {
+          [1, LCKR_LCKK | 1, 1].forEach(w);
+        },
+      ],
     ];
     for (const [name, sequence] of cases) {
       const { r, w } = port();
-      sequence((v) => w(GPIO_REG.LCKR, v));
+      sequence((v) => {
+        w(GPIO_REG.LCKR, v);
+      });
       assert.equal(r(GPIO_REG.LCKR) & LCKR_LCKK, 0, name);
       w(GPIO_REG.MODER, 1);
       assert.equal(r(GPIO_REG.MODER), 1, name);
@@ -141,9 +160,13 @@ describe('Gpio', () => {
     assert.equal(r(GPIO_REG.LCKR) & LCKR_LCKK, 0);
     // ...and a new sequence can begin right after a wrong step.
     const again = port();
-    [1, LCKR_LCKK | 1, LCKR_LCKK | 1].forEach((v) => again.w(GPIO_REG.LCKR, v));
+    [1, LCKR_LCKK | 1, LCKR_LCKK | 1].forEach((v) => {
+      again.w(GPIO_REG.LCKR, v);
+    });
     assert.equal(again.r(GPIO_REG.LCKR) & LCKR_LCKK, 0);
-    [1, LCKR_LCKK | 1].forEach((v) => again.w(GPIO_REG.LCKR, v));
+    [1, LCKR_LCKK | 1].forEach((v) => {
+      again.w(GPIO_REG.LCKR, v);
+    });
     assert.equal(again.r(GPIO_REG.LCKR), LCKR_LCKK | 1);
   });
 

@@ -9,7 +9,9 @@ const MS = 1e6;
 function setup(hardware = false) {
   const ctx = new FakeSocContext();
   const iwdg = new Iwdg(ctx, { hardwareWatchdog: () => hardware });
-  const w = (reg: number, v: number) => iwdg.write(reg, 4, v);
+  const w = (reg: number, v: number) => {
+    iwdg.write(reg, 4, v);
+  };
   const r = (reg: number) => iwdg.read(reg, 4);
   return { ctx, iwdg, w, r };
 }

@@ -91,7 +91,8 @@ export class Iwdg implements Peripheral {
     if (reg === IWDG_REG.PR) word = this.pr;
     else if (reg === IWDG_REG.RLR) word = this.rlr;
     else if (reg === IWDG_REG.SR)
-      word = (this.pendingPr !== undefined ? IWDG_SR.PVU : 0) | (this.pendingRlr !== undefined ? IWDG_SR.RVU : 0);
+      word =
+        (this.pendingPr !== undefined ? IWDG_SR.PVU : 0) | (this.pendingRlr !== undefined ? IWDG_SR.RVU : 0);
     return readLane(word, offset, size);
   }
 

@@ -8,7 +8,13 @@ const CSR = 0x04;
 
 function setup() {
   const pwr = new Pwr(new FakeSocContext());
-  return { pwr, r: (reg: number) => pwr.read(reg, 4) >>> 0, w: (reg: number, v: number) => pwr.write(reg, 4, v) };
+  return {
+    pwr,
+    r: (reg: number) => pwr.read(reg, 4) >>> 0,
+    w: (reg: number, v: number) => {
+      pwr.write(reg, 4, v);
+    },
+  };
 }
 
 describe('Pwr', () => {

@@ -43,7 +43,7 @@ export class Pwr implements Peripheral {
   readonly size = 0x400;
   readonly clockEnable: ClockEnable = { register: 'APB1ENR', bit: 28 };
 
-  private cr = PWR_CR.RESET;
+  private cr: number = PWR_CR.RESET;
   private csr = 0;
   /** PWR_CSR as it was before the last power reset: what the end of Standby must give back. */
   private csrBeforePowerReset = 0;

@@ -12,7 +12,9 @@ function setup(hseHz = 8e6) {
   const rcc = new Rcc(ctx, { hseHz });
   rcc.recordReset('power-on');
   const r = (reg: number) => rcc.read(reg, 4) >>> 0;
-  const w = (reg: number, value: number) => rcc.write(reg, 4, value);
+  const w = (reg: number, value: number) => {
+    rcc.write(reg, 4, value);
+  };
   return { ctx, rcc, r, w };
 }
 
@@ -71,7 +73,10 @@ describe('Rcc', () => {
     ctx.advance(60 * US);
     assert.notEqual(r(RCC_REG.CR) & CR.PLLRDY, 0);
     assert.equal((r(RCC_REG.CFGR) >>> 2) & 3, 2);
-    assert.deepEqual({ ...rcc.frequencies }, { sysclk: 168e6, hclk: 168e6, pclk1: 42e6, pclk2: 84e6, lsi: 0 });
+    assert.deepEqual(
+      { ...rcc.frequencies },
+      { sysclk: 168e6, hclk: 168e6, pclk1: 42e6, pclk2: 84e6, lsi: 0 },
+    );
     assert.ok(changes >= 2);
   });
 

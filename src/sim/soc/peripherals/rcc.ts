@@ -239,8 +239,10 @@ export class Rcc implements Peripheral {
 
   private writeRegister(reg: number, value: number): void {
     switch (reg) {
-      case RCC_REG.CR:
-        return this.writeCr(value);
+      case RCC_REG.CR: {
+        this.writeCr(value);
+        return;
+      }
       case RCC_REG.PLLCFGR:
         // RM0090 asks for PLLOFF while these change; what silicon does otherwise is unspecified.
         this.pllcfgr = value & PLLCFGR.WRITABLE;
@@ -254,8 +256,10 @@ export class Rcc implements Peripheral {
         this.cir &= ~clear;
         return;
       }
-      case RCC_REG.BDCR:
-        return this.writeBdcr(value);
+      case RCC_REG.BDCR: {
+        this.writeBdcr(value);
+        return;
+      }
       case RCC_REG.CSR:
         this.csr = (this.csr & ~CSR.LSION) | (value & CSR.LSION);
         if ((value & CSR.RMVF) !== 0) this.csr &= ~CSR.FLAGS;
@@ -304,8 +308,10 @@ export class Rcc implements Peripheral {
     }
     let next = value & BDCR.WRITABLE;
     // Once selected, the RTC clock source changes only through a backup domain reset (§7.3.20).
-    if ((this.bdcr & BDCR.RTCSEL_MASK) !== 0) next = (next & ~BDCR.RTCSEL_MASK) | (this.bdcr & BDCR.RTCSEL_MASK);
-    if ((this.bdcr & BDCR.LSEON) !== 0 || this.lse.ready) next = (next & ~BDCR.LSEBYP) | (this.bdcr & BDCR.LSEBYP);
+    if ((this.bdcr & BDCR.RTCSEL_MASK) !== 0)
+      next = (next & ~BDCR.RTCSEL_MASK) | (this.bdcr & BDCR.RTCSEL_MASK);
+    if ((this.bdcr & BDCR.LSEON) !== 0 || this.lse.ready)
+      next = (next & ~BDCR.LSEBYP) | (this.bdcr & BDCR.LSEBYP);
     this.bdcr = next;
   }
 
@@ -323,7 +329,10 @@ export class Rcc implements Peripheral {
     const cr = this.cr;
     this.hsi.request((cr & CR.HSION) !== 0, STARTUP_NS.HSI);
     const bypass = (cr & CR.HSEBYP) !== 0;
-    this.hse.request((cr & CR.HSEON) !== 0 && this.hseHz > 0, bypass ? STARTUP_NS.HSE_BYPASS : STARTUP_NS.HSE_CRYSTAL);
+    this.hse.request(
+      (cr & CR.HSEON) !== 0 && this.hseHz > 0,
+      bypass ? STARTUP_NS.HSE_BYPASS : STARTUP_NS.HSE_CRYSTAL,
+    );
     const source = (this.pllcfgr & PLLCFGR.PLLSRC) !== 0 ? this.hse : this.hsi;
     this.pll.request((cr & CR.PLLON) !== 0 && source.ready, pllLockNs(pllVcoHz(this.pllcfgr, this.hseHz)));
     this.plli2s.request(
@@ -354,7 +363,8 @@ export class Rcc implements Peripheral {
     const pclk1 = hclk / apb1Divider(this.cfgr);
     const pclk2 = hclk / apb2Divider(this.cfgr);
     const lsi = this.lsi.ready ? LSI_HZ : 0;
-    if (f.sysclk === sysclk && f.hclk === hclk && f.pclk1 === pclk1 && f.pclk2 === pclk2 && f.lsi === lsi) return;
+    if (f.sysclk === sysclk && f.hclk === hclk && f.pclk1 === pclk1 && f.pclk2 === pclk2 && f.lsi === lsi)
+      return;
     f.sysclk = sysclk;
     f.hclk = hclk;
     f.pclk1 = pclk1;

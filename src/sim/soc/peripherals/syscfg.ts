@@ -67,7 +67,8 @@ export class Syscfg implements Peripheral {
     const v = mergeWrite(this.readRegister(reg), offset, size, value);
     if (reg === SYSCFG_REG.MEMRMP) this.setMemoryMode(v & 3);
     else if (reg === SYSCFG_REG.PMC) this.pmc = v & PMC_MII_RMII_SEL;
-    else if (reg >= SYSCFG_REG.EXTICR1 && reg <= SYSCFG_REG.EXTICR4) this.exticr[(reg - 8) >>> 2] = v & 0xffff;
+    else if (reg >= SYSCFG_REG.EXTICR1 && reg <= SYSCFG_REG.EXTICR4)
+      this.exticr[(reg - 8) >>> 2] = v & 0xffff;
     else if (reg === SYSCFG_REG.CMPCR) this.cmpcr = (v & CMPCR_CMP_PD) !== 0 ? CMPCR_CMP_PD | CMPCR_READY : 0;
   }
 

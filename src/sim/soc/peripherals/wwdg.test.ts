@@ -14,7 +14,9 @@ function setup() {
     ctx,
     wwdg,
     r: (reg: number) => wwdg.read(reg, 4),
-    w: (reg: number, v: number) => wwdg.write(reg, 4, v),
+    w: (reg: number, v: number) => {
+      wwdg.write(reg, 4, v);
+    },
   };
 }
 
