@@ -662,6 +662,38 @@ describe('option bytes (OPTCR, OPTSTRT)', () => {
     assert.equal(r.read(OPTCR), 0x0fff_aa05);
   });
 
+  test('readOptionBytes presents the stored bytes little-endian; committed options show before reset', () => {
+    const r = rig();
+    assert.equal(r.flash.readOptionBytes(0, 4) >>> 0, 0x5513_aaec);
+    assert.equal(r.flash.readOptionBytes(8, 4) >>> 0, 0xf000_0fff);
+    assert.equal(r.flash.readOptionBytes(1, 1), 0xaa);
+    assert.equal(r.flash.readOptionBytes(2, 2), 0x5513);
+    r.writeOptions(0x0ffe_55ec);
+    assert.equal(r.flash.readOptionBytes(0, 4) >>> 0, 0xaa13_55ec);
+    assert.equal(r.flash.readOptionBytes(8, 4) >>> 0, 0xf001_0ffe);
+    assert.equal(r.flash.rdpLevel, 0, 'in force only after reset');
+    assert.equal(r.flash.main, r.storage.main);
+    assert.equal(r.flash.otp, r.storage.otp);
+  });
+
+  test('without a debugIntrusion hook no intrusion is assumed; without busError a wrong key still locks', () => {
+    const clock = new EventClock();
+    const ctx = { clock, irq: () => () => undefined } as unknown as SocContext;
+    const storage = new FlashStorage();
+    storage.optionWord = 0x0fff_55ec; // level 1
+    const flash = new FlashInterface(ctx, storage, { codeChanged: () => undefined });
+    flash.registers.write(KEYR, 4, FLASH_KEY.KEY1);
+    flash.registers.write(KEYR, 4, FLASH_KEY.KEY2);
+    flash.registers.write(CR, 4, PG);
+    flash.programWrite(FLASH, 1, 0);
+    assert.equal(storage.main[0], 0, 'level 1 without intrusion: programming allowed');
+    flash.reset('system');
+    flash.registers.write(KEYR, 4, 0);
+    flash.registers.write(KEYR, 4, FLASH_KEY.KEY1);
+    flash.registers.write(KEYR, 4, FLASH_KEY.KEY2);
+    assert.equal(flash.registers.read(CR, 4) >>> 0, 0x8000_0000);
+  });
+
   test('option bytes read back with complements at 0x1FFFC000 (factory image)', () => {
     const { optionBytes } = new FlashStorage();
     assert.deepEqual(

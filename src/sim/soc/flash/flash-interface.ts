@@ -31,17 +31,19 @@ export interface FlashHooks {
   /** Main-flash bytes [address, address + length) changed (program or erase): drop decoded code. */
   codeChanged(address: number, length: number): void;
   /**
-   * An access RM0090 answers with a bus error: a wrong key sequence (RM0090 3.6.1, 3.7.2). Must
+   * An access RM0090 answers with a bus error: a wrong key sequence (RM0090 3.6.1, 3.7.2). Should
    * throw the bus's error (the core's BusError); the FLASH state has already changed when called.
+   * Without it the register still locks up, but the writer sees no error.
    */
-  busError(address: number, access: 'read' | 'write'): never;
+  busError?(address: number, access: 'read' | 'write'): never;
   /**
    * RM0090 3.7.3 "intrusion": true when a debugger has been connected since power-on (the SW-DP
    * was accessed) or the chip booted from SRAM or system memory. With RDP level 1 this blocks every
    * main-flash access. The FLASH interface asks when an erase starts or a program write arrives
-   * (refused with WRPERR); reads are the spine's to refuse, through `readProtected`.
+   * (refused with WRPERR); reads are the spine's to refuse, through `readProtected`. Without it,
+   * no intrusion is assumed.
    */
-  debugIntrusion(): boolean;
+  debugIntrusion?(): boolean;
   /** RM0090 3.7.3: leaving level 1 for level 0 erases the backup SRAM too (not FLASH's memory). */
   eraseBackupSram?(): void;
 }
@@ -121,6 +123,30 @@ export class FlashInterface {
   }
 
   // ---- what the rest of the SoC asks -------------------------------------------------------------
+
+  /** Main flash contents (RM0090 3.3), for the bus to read directly. */
+  get main(): Uint8Array {
+    return this.storage.main;
+  }
+
+  /** OTP data and lock bytes at 0x1FFF7800 (RM0090 3.8), for the bus to read directly. */
+  get otp(): Uint8Array {
+    return this.storage.otp;
+  }
+
+  /**
+   * A read of the option bytes area 0x1FFFC000–0x1FFFC00F (RM0090 3.7.1 table 16): the stored
+   * bytes with their complements, little-endian. These are the stored bytes, which can differ from
+   * OPTCR (not yet committed) and from what is in force (committed, not yet reset).
+   */
+  readOptionBytes(offset: number, size: AccessSize): number {
+    const bytes = this.storage.optionBytes;
+    if (size === 1) return bytes[offset]!;
+    if (size === 2) return bytes[offset]! | (bytes[offset + 1]! << 8);
+    return (
+      bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)
+    );
+  }
 
   /** Virtual time (ns) until which the flash array is busy; in the past when idle. */
   get busyUntil(): number {
@@ -373,7 +399,7 @@ export class FlashInterface {
       return;
     }
     const anyProtected = ((this.loadedOptions & FLASH_OPTCR.nWRP_MASK) | 0) !== (FLASH_OPTCR.nWRP_MASK | 0);
-    if (ser ? this.mainWriteBlocked(snb) : anyProtected || this.readProtected(this.hooks.debugIntrusion())) {
+    if (ser ? this.mainWriteBlocked(snb) : anyProtected || this.readProtected(this.intrusion())) {
       this.raiseErrors(FLASH_SR.WRPERR);
       return;
     }
@@ -437,7 +463,7 @@ export class FlashInterface {
    * but give a bus error only for reads; choice: a refused program or erase sets WRPERR.
    */
   private mainWriteBlocked(sector: number): boolean {
-    return this.sectorWriteProtected(sector) || this.readProtected(this.hooks.debugIntrusion());
+    return this.sectorWriteProtected(sector) || this.readProtected(this.intrusion());
   }
 
   private otpLocked(otpOffset: number): boolean {
@@ -488,7 +514,11 @@ export class FlashInterface {
 
   /** The access's state change is done; the bus error goes to the master, if one is waiting. */
   private signalBusError(address: number, access: 'read' | 'write'): void {
-    if (!this.replaying) this.hooks.busError(address, access);
+    if (!this.replaying) this.hooks.busError?.(address, access);
+  }
+
+  private intrusion(): boolean {
+    return this.hooks.debugIntrusion?.() ?? false;
   }
 
   private raiseErrors(errors: number): void {
