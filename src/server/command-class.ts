@@ -65,5 +65,6 @@ export function rwStatusCommand(withStatus2: boolean): { command: Uint8Array; le
 }
 
 export const rwMiscInCommand = (): Uint8Array => encodeCommand({ kind: 'RW_MISC_IN' });
-export const driveNrstCommand = (action: NrstAction): Uint8Array => encodeCommand({ kind: 'DRIVE_NRST', action });
+export const driveNrstCommand = (action: NrstAction): Uint8Array =>
+  encodeCommand({ kind: 'DRIVE_NRST', action });
 export const getVersionCommand = (): Uint8Array => encodeCommand({ kind: 'GET_VERSION' });

@@ -21,8 +21,10 @@ const cmd = (...head: number[]): Uint8Array => {
   return c;
 };
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
-const readMem32 = (address: number, length: number): Uint8Array => cmd(0xf2, 0x07, ...le32(address), length, 0);
-const writeMem32 = (address: number, length: number): Uint8Array => cmd(0xf2, 0x08, ...le32(address), length, 0);
+const readMem32 = (address: number, length: number): Uint8Array =>
+  cmd(0xf2, 0x07, ...le32(address), length, 0);
+const writeMem32 = (address: number, length: number): Uint8Array =>
+  cmd(0xf2, 0x08, ...le32(address), length, 0);
 const RWSTATUS2 = cmd(0xf2, 0x3e);
 const GET_MODE = cmd(0xf5);
 const ENTER_SWD = cmd(0xf2, 0x30, 0xa3);
@@ -40,17 +42,23 @@ class RawClient {
       joined.set(this.received);
       joined.set(b, this.received.length);
       this.received = joined;
-      this.waiters.splice(0).forEach((w) => w());
+      this.waiters.splice(0).forEach((w) => {
+        w();
+      });
     });
     socket.on('close', () => {
       this.closed = true;
-      this.waiters.splice(0).forEach((w) => w());
+      this.waiters.splice(0).forEach((w) => {
+        w();
+      });
     });
     socket.on('error', () => undefined);
   }
   static open(port: number): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port }, () => resolve(new RawClient(s)));
+      const s = connect({ host: '127.0.0.1', port }, () => {
+        resolve(new RawClient(s));
+      });
       s.once('error', reject);
     });
   }
@@ -176,7 +184,8 @@ describe('swdkit server', () => {
     // The probe saw each memory command immediately followed by its status query.
     const names = device.commandNames();
     names.forEach((n, i) => {
-      if (n === 'F2 07' || n === 'F2 08') assert.equal(names[i + 1] === 'F1' ? names[i + 2] : names[i + 1], 'F2 3E');
+      if (n === 'F2 07' || n === 'F2 08')
+        assert.equal(names[i + 1] === 'F1' ? names[i + 2] : names[i + 1], 'F2 3E');
     });
   });
 
@@ -208,7 +217,11 @@ describe('swdkit server', () => {
     assert.equal((await b.exchange(GET_MODE, { kind: 'read', length: 2 }))[0], 0x01);
     assert.equal((await b.exchange(ENTER_SWD, { kind: 'read', length: 2 }))[0], 0x80);
     assert.equal((await b.exchange(GET_MODE, { kind: 'read', length: 2 }))[0], 0x02);
-    assert.equal(device.commandNames().filter((n) => n === 'F2 30').length, 1, 'ENTER reached the probe once');
+    assert.equal(
+      device.commandNames().filter((n) => n === 'F2 30').length,
+      1,
+      'ENTER reached the probe once',
+    );
     await b.exchange(EXIT, { kind: 'none' });
     assert.equal(device.mode, 0x02, 'B’s EXIT must not take the probe out of debug mode under A');
     assert.equal(device.commandNames().filter((n) => n === 'F2 21').length, 0);
@@ -272,7 +285,10 @@ describe('swdkit server', () => {
     new DataView(out.buffer).setUint32(4, 0x11111111, true);
     new DataView(out.buffer).setUint32(8, 0x22222222, true);
     await a.exchange(cmd(0xf2, 0x51, 2, 0, 0, 0), { kind: 'write', data: out });
-    await b.exchange(cmd(0xf2, 0x51, 1, 0, 0, 0), { kind: 'write', data: Uint8Array.of(3, 0, 0, 0, 9, 9, 9, 9) });
+    await b.exchange(cmd(0xf2, 0x51, 1, 0, 0, 0), {
+      kind: 'write',
+      data: Uint8Array.of(3, 0, 0, 0, 9, 9, 9, 9),
+    });
     const result = await a.exchange(cmd(0xf2, 0x52), { kind: 'read', length: 16 });
     const dv = new DataView(result.buffer, result.byteOffset);
     assert.equal(dv.getUint32(0, true), 0x11111111);
@@ -290,7 +306,11 @@ describe('swdkit server', () => {
     const raw = await RawClient.open(server.port);
     raw.send(Uint8Array.of(0x09, 0, 0, 0));
     assert.equal(await raw.waitClosed(), true);
-    assert.ok(events.some((e) => e.kind === 'protocol-error' && e.error.code === 'bad-input.stlink-server.unknown-command'));
+    assert.ok(
+      events.some(
+        (e) => e.kind === 'protocol-error' && e.error.code === 'bad-input.stlink-server.unknown-command',
+      ),
+    );
     const a = await open();
     assert.equal((await a.exchange(GET_MODE, { kind: 'read', length: 2 })).length, 2);
   });
@@ -299,7 +319,11 @@ describe('swdkit server', () => {
     const raw = await RawClient.open(server.port);
     raw.send(encodeRequest(usbCommandRequest(1, cmd(0xf1), 1, 6)).subarray(0, 20));
     assert.equal(await raw.waitClosed(1500), true);
-    assert.ok(events.some((e) => e.kind === 'protocol-error' && e.error.code === 'bad-input.stlink-server.incomplete-request'));
+    assert.ok(
+      events.some(
+        (e) => e.kind === 'protocol-error' && e.error.code === 'bad-input.stlink-server.incomplete-request',
+      ),
+    );
   });
 
   it('releases what a client held when it disconnects mid-request', async () => {
@@ -331,7 +355,10 @@ describe('swdkit server', () => {
     const b = await open();
     await b.exchange(GET_MODE, { kind: 'read', length: 2 });
     await server.close(); // drops b: its session is recorded too
-    const lines = (await readFile(statsFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await readFile(statsFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines.length, 2);
     const [first, second] = lines as [Record<string, number | string>, Record<string, number | string>];
     assert.deepEqual(Object.keys(first).sort(), [

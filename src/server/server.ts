@@ -44,8 +44,18 @@ export interface ServerOptions {
 export type ServerEvent =
   | { readonly kind: 'connect'; readonly session: number; readonly client: string }
   | { readonly kind: 'close'; readonly stats: SessionStats }
-  | { readonly kind: 'protocol-error'; readonly session: number; readonly client: string; readonly error: SwdkitError }
-  | { readonly kind: 'probe-error'; readonly session: number; readonly client: string; readonly error: SwdkitError };
+  | {
+      readonly kind: 'protocol-error';
+      readonly session: number;
+      readonly client: string;
+      readonly error: SwdkitError;
+    }
+  | {
+      readonly kind: 'probe-error';
+      readonly session: number;
+      readonly client: string;
+      readonly error: SwdkitError;
+    };
 
 export interface StLinkServer {
   readonly host: string;
@@ -84,13 +94,17 @@ export async function startServer(options: ServerOptions): Promise<StLinkServer>
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
-        new UnavailableError('server-listen', `Cannot listen on ${host}:${options.port ?? STLINK_SERVER_DEFAULT_PORT}: ${error.message}.`, {
-          hint:
-            error.code === 'EADDRINUSE'
-              ? 'Another server (perhaps ST\'s stlink-server or another swdkit) already uses that port; stop it or pick another with --port.'
-              : 'Check the address given with --listen.',
-          cause: error,
-        }),
+        new UnavailableError(
+          'server-listen',
+          `Cannot listen on ${host}:${options.port ?? STLINK_SERVER_DEFAULT_PORT}: ${error.message}.`,
+          {
+            hint:
+              error.code === 'EADDRINUSE'
+                ? "Another server (perhaps ST's stlink-server or another swdkit) already uses that port; stop it or pick another with --port."
+                : 'Check the address given with --listen.',
+            cause: error,
+          },
+        ),
       );
     });
     server.listen(options.port ?? STLINK_SERVER_DEFAULT_PORT, host, () => {
@@ -108,7 +122,11 @@ export async function startServer(options: ServerOptions): Promise<StLinkServer>
     },
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const stopped = new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        });
         await Promise.all([...connections].map((c) => c.shutdown()));
         await stopped;
         await stats?.flush();
@@ -189,6 +207,7 @@ class Connection {
       this.tail = this.tail.then(async () => {
         if (this.ended) return;
         const reply = await this.handle(request);
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- end() may run during the await
         if (this.ended) return;
         this.bytesOut += reply.length;
         this.socket.write(reply);
@@ -242,7 +261,12 @@ class Connection {
     try {
       await handle.probe.detach(handle.client);
     } catch (error) {
-      this.ctx.emit({ kind: 'probe-error', session: this.session, client: this.client, error: asSwdkitError(error) });
+      this.ctx.emit({
+        kind: 'probe-error',
+        session: this.session,
+        client: this.client,
+        error: asSwdkitError(error),
+      });
     }
     this.commands += handle.client.commands;
     this.modelledNs += handle.client.modelledNs;
@@ -260,7 +284,14 @@ class Connection {
       case 'GET_DEV_INFO': {
         const probe = probes[request.index];
         if (!probe || request.recordSize !== DEVICE_INFO_RECORD_SIZE) {
-          return encodeDeviceInfoReply({ status: TCP_STATUS.BAD_PARAMETER, deviceId: 0, serial: '', vid: 0, pid: 0, used: 0 });
+          return encodeDeviceInfoReply({
+            status: TCP_STATUS.BAD_PARAMETER,
+            deviceId: 0,
+            serial: '',
+            vid: 0,
+            pid: 0,
+            used: 0,
+          });
         }
         const { identity } = probe.transport;
         // "used" stays 0: OpenOCD refuses a used device outright (D.3 step 5), and sharing it is

@@ -24,7 +24,14 @@ export class ProbeClient {
   inDebugMode = false;
   /** The level this client asks NRST to have: 'low' holds the target in reset for everyone. */
   nrst: 'low' | 'released' = 'released';
-  speed: { readonly wire: string; readonly slowness: number; readonly command: Uint8Array; readonly phase: DataPhase } | undefined;
+  speed:
+    | {
+        readonly wire: string;
+        readonly slowness: number;
+        readonly command: Uint8Array;
+        readonly phase: DataPhase;
+      }
+    | undefined;
   /** The GETLASTRWSTATUS2 reply (12 bytes) of this client's last memory command. */
   rwStatus: Uint8Array = Uint8Array.of(STATUS_OK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   /** RW_MISC_IN results of this client's last RW_MISC_OUT batch. */
@@ -131,7 +138,12 @@ export class SharedProbe {
     return best;
   }
 
-  private async run(client: ProbeClient, cls: SharingClass, command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
+  private async run(
+    client: ProbeClient,
+    cls: SharingClass,
+    command: Uint8Array,
+    phase: DataPhase,
+  ): Promise<Uint8Array> {
     const t = this.transport;
     switch (cls.kind) {
       case 'memory': {
@@ -185,7 +197,7 @@ export class SharedProbe {
       case 'speed': {
         const request = { wire: cls.wire, slowness: cls.slowness, command: command.slice(), phase };
         client.speed = request;
-        const slowest = this.slowest(cls.wire, request)!;
+        const slowest = this.slowest(cls.wire, request) ?? request;
         return t.exchange(slowest.command, phase);
       }
       case 'rw-misc-out': {
@@ -205,7 +217,12 @@ export class SharedProbe {
     }
   }
 
-  private async nrst(client: ProbeClient, action: NrstAction, command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
+  private async nrst(
+    client: ProbeClient,
+    action: NrstAction,
+    command: Uint8Array,
+    phase: DataPhase,
+  ): Promise<Uint8Array> {
     const ok = Uint8Array.of(STATUS_OK, 0);
     if (action === 'low') {
       client.nrst = 'low';
@@ -227,10 +244,14 @@ export class SharedProbe {
   private async rwStatus2Supported(): Promise<boolean> {
     if (this.hasRwStatus2 === undefined) {
       const reply = decodeGetVersionReply(
-        await this.transport.exchange(getVersionCommand(), { kind: 'read', length: REPLY_LENGTH.GET_VERSION }),
+        await this.transport.exchange(getVersionCommand(), {
+          kind: 'read',
+          length: REPLY_LENGTH.GET_VERSION,
+        }),
       );
       // A.7: every V3 has GETLASTRWSTATUS2 (its real version numbers are in GET_VERSION_EX).
-      this.hasRwStatus2 = needsVersionEx(reply) || featuresOf(versionFromGetVersion(reply)).hasGetLastRwStatus2;
+      this.hasRwStatus2 =
+        needsVersionEx(reply) || featuresOf(versionFromGetVersion(reply)).hasGetLastRwStatus2;
     }
     return this.hasRwStatus2;
   }

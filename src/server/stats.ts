@@ -19,7 +19,7 @@ export interface SessionStats {
 /** Appends JSON lines in order; `flush` waits for every line so far to reach the file. */
 export class StatsWriter {
   private tail: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -27,7 +27,7 @@ export class StatsWriter {
     const line = `${JSON.stringify(stats)}\n`;
     this.tail = this.tail.then(() =>
       appendFile(this.file, line).catch((error: unknown) => {
-        this.failure ??= error;
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
       }),
     );
   }

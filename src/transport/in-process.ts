@@ -18,7 +18,10 @@ export class InProcessTransport implements StLinkTransport {
   async exchange(command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
     this.ensureOpen();
     if (command.length !== 16) {
-      throw new BadInputError('usb-command-size', `An ST-Link command block is 16 bytes, not ${command.length}.`);
+      throw new BadInputError(
+        'usb-command-size',
+        `An ST-Link command block is 16 bytes, not ${command.length}.`,
+      );
     }
     const reply = await this.device.exchange(command, phase);
     if (phase.kind === 'read' && reply.length !== phase.length) {

@@ -61,7 +61,9 @@ function fakeServer(
     socket.on('error', () => undefined);
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, sockets })),
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ server, port: (server.address() as AddressInfo).port, sockets });
+    }),
   );
 }
 
@@ -75,7 +77,10 @@ const device = (serial: string, used = 0): DeviceInfo => ({
 });
 
 const echo = (r: Extract<ServerRequest, { command: 'SEND_USB_CMD' }>): Uint8Array =>
-  encodeUsbReply(TCP_STATUS.SS_OK, r.direction === 0 ? new Uint8Array(0) : new Uint8Array(r.length).fill(r.usbCommand[0]!));
+  encodeUsbReply(
+    TCP_STATUS.SS_OK,
+    r.direction === 0 ? new Uint8Array(0) : new Uint8Array(r.length).fill(r.usbCommand[0]!),
+  );
 
 const rejectsWith = async (promise: Promise<unknown>, code: string, hint?: RegExp): Promise<void> => {
   await assert.rejects(promise, (e: unknown) => {
@@ -115,7 +120,10 @@ describe('stlink-server client transport', () => {
     assert.deepEqual(log[5], { command: 'OPEN_DEV', deviceId: 0x106 });
     const c = new Uint8Array(16);
     c[0] = 0xf1;
-    assert.deepEqual([...(await t.exchange(c, { kind: 'read', length: 6 }))], [0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1]);
+    assert.deepEqual(
+      [...(await t.exchange(c, { kind: 'read', length: 6 }))],
+      [0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1],
+    );
     assert.equal((await t.exchange(c, { kind: 'write', data: Uint8Array.of(1, 2, 3) })).length, 0);
     assert.equal((await t.exchange(c, { kind: 'none' })).length, 0);
     await t.readTrace(4);
@@ -155,18 +163,34 @@ describe('stlink-server client transport', () => {
 
   it('says how to start a server when none is running', async () => {
     const { port, server } = await fakeServer([], echo);
-    await new Promise<void>((r) => server.close(() => r()));
-    await rejectsWith(connectStLinkServer({ port }), 'unavailable.stlink-server-not-running', /swdkit server.*swdkit sim/);
+    await new Promise<void>((r) =>
+      server.close(() => {
+        r();
+      }),
+    );
+    await rejectsWith(
+      connectStLinkServer({ port }),
+      'unavailable.stlink-server-not-running',
+      /swdkit server.*swdkit sim/,
+    );
   });
 
   it('names the serials on offer when the asked-for one is not there', async () => {
     const { port } = await start([device('AAAA')]);
-    await rejectsWith(connectStLinkServer({ port, serial: 'ZZZZ' }), 'unavailable.stlink-server-serial-mismatch', /AAAA/);
+    await rejectsWith(
+      connectStLinkServer({ port, serial: 'ZZZZ' }),
+      'unavailable.stlink-server-serial-mismatch',
+      /AAAA/,
+    );
   });
 
   it('refuses a device the server marks used, and suggests a sharing server', async () => {
     const { port } = await start([device('AAAA', 1)]);
-    await rejectsWith(connectStLinkServer({ port }), 'unavailable.stlink-server-device-used', /swdkit server/);
+    await rejectsWith(
+      connectStLinkServer({ port }),
+      'unavailable.stlink-server-device-used',
+      /swdkit server/,
+    );
   });
 
   it('reports a server without devices', async () => {
@@ -176,7 +200,10 @@ describe('stlink-server client transport', () => {
 
   it('turns a TCP status into an unavailable error, TCP_BUSY into its own code', async () => {
     const { port } = await start([device('A')], (r) =>
-      encodeUsbReply(r.usbCommand[0] === 1 ? TCP_STATUS.TCP_BUSY : TCP_STATUS.TCP_ERROR, new Uint8Array(r.length)),
+      encodeUsbReply(
+        r.usbCommand[0] === 1 ? TCP_STATUS.TCP_BUSY : TCP_STATUS.TCP_ERROR,
+        new Uint8Array(r.length),
+      ),
     );
     const t = await connectStLinkServer({ port });
     const c = new Uint8Array(16);
@@ -190,7 +217,10 @@ describe('stlink-server client transport', () => {
   it('times out on a server that never answers a command', async () => {
     const { port } = await start([device('A')], () => undefined);
     const t = await connectStLinkServer({ port, timeoutMs: 200 });
-    await rejectsWith(t.exchange(new Uint8Array(16), { kind: 'read', length: 2 }), 'timeout.stlink-server-reply');
+    await rejectsWith(
+      t.exchange(new Uint8Array(16), { kind: 'read', length: 2 }),
+      'timeout.stlink-server-reply',
+    );
     await t.close();
   });
 
@@ -200,7 +230,10 @@ describe('stlink-server client transport', () => {
       return undefined;
     });
     const t = await connectStLinkServer({ port });
-    await rejectsWith(t.exchange(new Uint8Array(16), { kind: 'read', length: 2 }), 'unavailable.stlink-server-closed');
+    await rejectsWith(
+      t.exchange(new Uint8Array(16), { kind: 'read', length: 2 }),
+      'unavailable.stlink-server-closed',
+    );
     await t.close();
   });
 });

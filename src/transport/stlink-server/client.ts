@@ -33,7 +33,8 @@ export interface StLinkServerClientOptions {
   readonly timeoutMs?: number;
 }
 
-const START_HINT = 'Start one: start it with `swdkit server` (a USB probe) or `swdkit sim` (the virtual board).';
+const START_HINT =
+  'Start one: start it with `swdkit server` (a USB probe) or `swdkit sim` (the virtual board).';
 const ST_VID = 0x0483;
 
 /**
@@ -70,8 +71,14 @@ export class StLinkServerTransport implements StLinkTransport {
     const call = (request: ServerRequest): Promise<Uint8Array> =>
       roundTrip(socket, reader, request, timeoutMs, where);
     try {
-      const serverVersion = decodeServerVersionReply(await call({ command: 'GET_SERVER_VERSION', clientApi: 1 }));
-      checkStatus(decodeStatusReply(await call({ command: 'REFRESH_DEVICE_LIST', clear: 0 })), 'REFRESH_DEVICE_LIST', where);
+      const serverVersion = decodeServerVersionReply(
+        await call({ command: 'GET_SERVER_VERSION', clientApi: 1 }),
+      );
+      checkStatus(
+        decodeStatusReply(await call({ command: 'REFRESH_DEVICE_LIST', clear: 0 })),
+        'REFRESH_DEVICE_LIST',
+        where,
+      );
       const count = Math.min(decodeDeviceCountReply(await call({ command: 'GET_NB_DEV' })), 255);
       const devices: DeviceInfo[] = [];
       for (let index = 0; index < count; index++) {
@@ -86,7 +93,9 @@ export class StLinkServerTransport implements StLinkTransport {
         throw new UnavailableError(
           'stlink-server-open-failed',
           `The stlink-server at ${where} refused to open ST-Link ${device.serial} (${tcpStatusName(open.status)}).`,
-          { hint: 'Another program may hold the probe exclusively; close it or share the probe through `swdkit server`.' },
+          {
+            hint: 'Another program may hold the probe exclusively; close it or share the probe through `swdkit server`.',
+          },
         );
       }
       const identity: ProbeIdentity = {
@@ -95,7 +104,15 @@ export class StLinkServerTransport implements StLinkTransport {
         serial: device.serial,
         location: `tcp:${where}#${devices.indexOf(device)}`,
       };
-      return new StLinkServerTransport(identity, serverVersion, device, socket, reader, open.value, timeoutMs);
+      return new StLinkServerTransport(
+        identity,
+        serverVersion,
+        device,
+        socket,
+        reader,
+        open.value,
+        timeoutMs,
+      );
     } catch (error) {
       socket.destroy();
       throw error;
@@ -106,7 +123,12 @@ export class StLinkServerTransport implements StLinkTransport {
     const request =
       phase.kind === 'write'
         ? usbCommandRequest(this.connectId, command, USB_DIRECTION.write, phase.data)
-        : usbCommandRequest(this.connectId, command, USB_DIRECTION.read, phase.kind === 'read' ? phase.length : 0);
+        : usbCommandRequest(
+            this.connectId,
+            command,
+            USB_DIRECTION.read,
+            phase.kind === 'read' ? phase.length : 0,
+          );
     return this.usb(request);
   }
 
@@ -119,7 +141,13 @@ export class StLinkServerTransport implements StLinkTransport {
     this.closed = true;
     const done = this.serial(async () => {
       try {
-        await roundTrip(this.socket, this.reader, { command: 'CLOSE_DEV', connectId: this.connectId }, this.timeoutMs, this.identity.location);
+        await roundTrip(
+          this.socket,
+          this.reader,
+          { command: 'CLOSE_DEV', connectId: this.connectId },
+          this.timeoutMs,
+          this.identity.location,
+        );
       } catch {
         // The server is gone or confused; closing the socket releases everything it held for us.
       } finally {
@@ -165,9 +193,13 @@ export function connectStLinkServer(options: StLinkServerClientOptions = {}): Pr
 
 function checkStatus(status: number, what: string, where: string): void {
   if (status !== TCP_STATUS.SS_OK) {
-    throw new UnavailableError('stlink-server-status', `${what} at ${where} failed: ${tcpStatusName(status)}.`, {
-      hint: 'Check the server output.',
-    });
+    throw new UnavailableError(
+      'stlink-server-status',
+      `${what} at ${where} failed: ${tcpStatusName(status)}.`,
+      {
+        hint: 'Check the server output.',
+      },
+    );
   }
 }
 
@@ -177,7 +209,7 @@ function chooseDevice(devices: readonly DeviceInfo[], serial: string | undefined
       hint: 'Plug in the probe (and restart the server if it does not rescan), or serve the virtual board with `swdkit sim`.',
     });
   }
-  const device = serial === undefined ? devices[0]! : devices.find((d) => d.serial === serial);
+  const device = serial === undefined ? devices[0] : devices.find((d) => d.serial === serial);
   if (!device) {
     throw new UnavailableError(
       'stlink-server-serial-mismatch',
@@ -186,9 +218,13 @@ function chooseDevice(devices: readonly DeviceInfo[], serial: string | undefined
     );
   }
   if (device.used !== 0) {
-    throw new UnavailableError('stlink-server-device-used', `ST-Link ${device.serial} is already used by another client of ${where}.`, {
-      hint: 'That server does not share probes; close the other client, or serve the probe with `swdkit server`, which does.',
-    });
+    throw new UnavailableError(
+      'stlink-server-device-used',
+      `ST-Link ${device.serial} is already used by another client of ${where}.`,
+      {
+        hint: 'That server does not share probes; close the other client, or serve the probe with `swdkit server`, which does.',
+      },
+    );
   }
   return device;
 }
@@ -203,7 +239,12 @@ async function openSocket(host: string, port: number, timeoutMs: number): Promis
         socket.once('error', reject);
       }),
       timeoutMs,
-      () => new TransportTimeoutError('stlink-server-connect', `No answer from ${where} within ${timeoutMs} ms.`, { hint: START_HINT }),
+      () =>
+        new TransportTimeoutError(
+          'stlink-server-connect',
+          `No answer from ${where} within ${timeoutMs} ms.`,
+          { hint: START_HINT },
+        ),
     );
   } catch (error) {
     socket.destroy();
@@ -215,10 +256,14 @@ async function openSocket(host: string, port: number, timeoutMs: number): Promis
       });
     }
     if (error instanceof TransportTimeoutError) throw error;
-    throw new UnavailableError('stlink-server-connect', `Cannot connect to the stlink-server at ${where}: ${(error as Error).message}.`, {
-      hint: START_HINT,
-      cause: error,
-    });
+    throw new UnavailableError(
+      'stlink-server-connect',
+      `Cannot connect to the stlink-server at ${where}: ${(error as Error).message}.`,
+      {
+        hint: START_HINT,
+        cause: error,
+      },
+    );
   }
   socket.setNoDelay(true);
   return socket;

@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
 export class SocketReader {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
-  private waiting: { length: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | undefined;
+  private waiting:
+    { length: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
 
   constructor(
@@ -58,7 +59,8 @@ export class SocketReader {
     const out = new Uint8Array(waiting.length);
     let filled = 0;
     while (filled < waiting.length) {
-      const head = this.chunks[0]!;
+      const head = this.chunks[0];
+      if (head === undefined) break;
       const take = Math.min(head.length, waiting.length - filled);
       out.set(head.subarray(0, take), filled);
       filled += take;

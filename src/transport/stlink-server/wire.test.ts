@@ -22,7 +22,8 @@ import {
   type ServerRequest,
 } from './wire.js';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(s.split(/\s+/).filter(Boolean), (b) => parseInt(b, 16));
+const hex = (s: string): Uint8Array =>
+  Uint8Array.from(s.split(/\s+/).filter(Boolean), (b) => parseInt(b, 16));
 const GET_VERSION = hex('F1 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00');
 
 describe('stlink-server requests (stlink-openocd-0.12.md D.3, D.4)', () => {
@@ -41,12 +42,7 @@ describe('stlink-server requests (stlink-openocd-0.12.md D.3, D.4)', () => {
     ],
     [
       'SEND_USB_CMD write: WRITEMEM_32BIT 4 bytes of data follow the header',
-      usbCommandRequest(
-        2,
-        hex('F2 08 00 ED 00 E0 04 00 00 00 00 00 00 00 00 00'),
-        0,
-        hex('01 00 5F A0'),
-      ),
+      usbCommandRequest(2, hex('F2 08 00 ED 00 E0 04 00 00 00 00 00 00 00 00 00'), 0, hex('01 00 5F A0')),
       '05 00 00 00 02 00 00 00  F2 08 00 ED 00 E0 04 00 00 00 00 00 00 00 00 00  00 00 00 00 04 00 00 00  01 00 5F A0',
     ],
     [
@@ -93,7 +89,14 @@ describe('stlink-server replies', () => {
   });
 
   it('GET_DEV_INFO is 45 bytes: status, id, 32-byte NUL-padded serial, VID, PID, used flag', () => {
-    const info = { status: 1, deviceId: 0x01, serial: '066DFF485550755187121014', vid: 0x0483, pid: 0x374b, used: 0 };
+    const info = {
+      status: 1,
+      deviceId: 0x01,
+      serial: '066DFF485550755187121014',
+      vid: 0x0483,
+      pid: 0x374b,
+      used: 0,
+    };
     const bytes = encodeDeviceInfoReply(info);
     const serialField = new Uint8Array(32);
     serialField.set(new TextEncoder().encode(info.serial));
@@ -108,7 +111,14 @@ describe('stlink-server replies', () => {
   });
 
   it('GET_DEV_INFO keeps a NUL terminator even for an over-long serial', () => {
-    const bytes = encodeDeviceInfoReply({ status: 1, deviceId: 1, serial: 'X'.repeat(40), vid: 1, pid: 2, used: 0 });
+    const bytes = encodeDeviceInfoReply({
+      status: 1,
+      deviceId: 1,
+      serial: 'X'.repeat(40),
+      vid: 1,
+      pid: 2,
+      used: 0,
+    });
     assert.equal(bytes[8 + 31], 0);
     assert.equal(decodeDeviceInfoReply(bytes).serial, 'X'.repeat(31));
   });
@@ -140,7 +150,14 @@ describe('RequestParser', () => {
     ...encodeRequest({ command: 'REFRESH_DEVICE_LIST', clear: 0 }),
     ...encodeRequest({ command: 'GET_NB_DEV' }),
     ...encodeRequest({ command: 'GET_DEV_INFO', index: 0, recordSize: 41 }),
-    ...encodeRequest(usbCommandRequest(5, hex('F2 08 00 00 00 20 08 00 00 00 00 00 00 00 00 00'), 0, hex('01 02 03 04 05 06 07 08'))),
+    ...encodeRequest(
+      usbCommandRequest(
+        5,
+        hex('F2 08 00 00 00 20 08 00 00 00 00 00 00 00 00 00'),
+        0,
+        hex('01 02 03 04 05 06 07 08'),
+      ),
+    ),
     ...encodeRequest(usbCommandRequest(5, GET_VERSION, 1, 6)),
     ...encodeRequest({ command: 'CLOSE_DEV', connectId: 5 }),
   ]);
@@ -169,7 +186,8 @@ describe('RequestParser', () => {
     it(`parses the same stream delivered in ${piece}-byte pieces`, () => {
       const parser = new RequestParser();
       const requests: ServerRequest[] = [];
-      for (let i = 0; i < stream.length; i += piece) requests.push(...parser.push(stream.subarray(i, i + piece)));
+      for (let i = 0; i < stream.length; i += piece)
+        requests.push(...parser.push(stream.subarray(i, i + piece)));
       assert.deepEqual(requests, new RequestParser().push(stream));
       assert.equal(parser.pendingBytes, 0);
     });

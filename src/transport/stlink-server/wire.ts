@@ -1,4 +1,5 @@
 import { BadInputError } from '../../util/errors.js';
+import { u8 } from '../../util/bytes.js';
 
 /**
  * The stlink-server TCP protocol as OpenOCD 0.12 speaks it (stlink-openocd-0.12.md D.2–D.4): strict
@@ -237,9 +238,12 @@ export class RequestParser {
   private completeSize(): number | undefined {
     const b = this.buffer;
     if (b.length === 0) return undefined;
-    const name = commandName(b[0]!);
+    const name = commandName(u8(b, 0));
     if (name === undefined) {
-      throw malformed('unknown-command', `Unknown stlink-server command 0x${b[0]!.toString(16).padStart(2, '0')}.`);
+      throw malformed(
+        'unknown-command',
+        `Unknown stlink-server command 0x${u8(b, 0).toString(16).padStart(2, '0')}.`,
+      );
     }
     let size = REQUEST_SIZE[name];
     if (name === 'SEND_USB_CMD') {
@@ -250,11 +254,22 @@ export class RequestParser {
   }
 }
 
-function checkUsbHeader(header: Uint8Array): { direction: UsbDirection; length: number; writeLength: number } {
-  const direction = header[24]!;
+function checkUsbHeader(header: Uint8Array): {
+  direction: UsbDirection;
+  length: number;
+  writeLength: number;
+} {
+  const direction = u8(header, 24);
   const length = view(header).getUint32(28, true);
-  if (direction !== USB_DIRECTION.write && direction !== USB_DIRECTION.read && direction !== USB_DIRECTION.trace) {
-    throw malformed('bad-direction', `SEND_USB_CMD direction ${direction} is not 0 (write), 1 (read) or 3 (trace).`);
+  if (
+    direction !== USB_DIRECTION.write &&
+    direction !== USB_DIRECTION.read &&
+    direction !== USB_DIRECTION.trace
+  ) {
+    throw malformed(
+      'bad-direction',
+      `SEND_USB_CMD direction ${direction} is not 0 (write), 1 (read) or 3 (trace).`,
+    );
   }
   const limit = direction === USB_DIRECTION.write ? MAX_WRITE_DATA : MAX_READ_DATA;
   if (length > limit) {
@@ -272,20 +287,22 @@ export function decodeRequest(bytes: Uint8Array): ServerRequest {
   if (name === undefined) throw malformed('unknown-command', `Unknown stlink-server command ${bytes[0]}.`);
   const expected =
     REQUEST_SIZE[name] +
-    (name === 'SEND_USB_CMD' && bytes.length >= SEND_USB_CMD_HEADER_SIZE ? checkUsbHeader(bytes).writeLength : 0);
+    (name === 'SEND_USB_CMD' && bytes.length >= SEND_USB_CMD_HEADER_SIZE
+      ? checkUsbHeader(bytes).writeLength
+      : 0);
   if (bytes.length !== expected) {
     throw malformed('size', `${name} request is ${bytes.length} bytes; expected ${expected}.`);
   }
   const dv = view(bytes);
   switch (name) {
     case 'GET_SERVER_VERSION':
-      return { command: name, clientApi: bytes[1]! };
+      return { command: name, clientApi: u8(bytes, 1) };
     case 'REFRESH_DEVICE_LIST':
-      return { command: name, clear: bytes[1]! };
+      return { command: name, clear: u8(bytes, 1) };
     case 'GET_NB_DEV':
       return { command: name };
     case 'GET_DEV_INFO':
-      return { command: name, index: bytes[1]!, recordSize: dv.getUint32(4, true) };
+      return { command: name, index: u8(bytes, 1), recordSize: dv.getUint32(4, true) };
     case 'OPEN_DEV':
     case 'GET_NB_OF_DEV_CLIENTS':
       return { command: name, deviceId: dv.getUint32(4, true) };
@@ -309,7 +326,10 @@ export function decodeRequest(bytes: Uint8Array): ServerRequest {
 
 function expectSize(bytes: Uint8Array, size: number, what: string): DataView {
   if (bytes.length !== size) {
-    throw new BadInputError('stlink-server.reply-size', `${what} reply is ${bytes.length} bytes; expected ${size}.`);
+    throw new BadInputError(
+      'stlink-server.reply-size',
+      `${what} reply is ${bytes.length} bytes; expected ${size}.`,
+    );
   }
   return view(bytes);
 }
@@ -398,7 +418,7 @@ export function decodeDeviceInfoReply(bytes: Uint8Array): DeviceInfo {
     serial: String.fromCharCode(...field.subarray(0, end === -1 ? field.length : end)),
     vid: dv.getUint16(40, true),
     pid: dv.getUint16(42, true),
-    used: bytes[44]!,
+    used: u8(bytes, 44),
   };
 }
 
@@ -425,6 +445,7 @@ export function encodeUsbReply(status: number, data: Uint8Array = new Uint8Array
 }
 
 export function decodeUsbReply(bytes: Uint8Array): { status: number; data: Uint8Array } {
-  if (bytes.length < 4) throw new BadInputError('stlink-server.reply-size', 'SEND_USB_CMD reply is under 4 bytes.');
+  if (bytes.length < 4)
+    throw new BadInputError('stlink-server.reply-size', 'SEND_USB_CMD reply is under 4 bytes.');
   return { status: view(bytes).getUint32(0, true), data: bytes.subarray(4) };
 }

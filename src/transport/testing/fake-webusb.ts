@@ -18,7 +18,7 @@ export type FakePhaseOf = (command: Uint8Array) => 'write' | 'read' | 'none';
 export const defaultFakePhaseOf: FakePhaseOf = (c) => {
   if (c[0] === 0xf3 && c[1] === 0x07) return 'none';
   if (c[0] !== 0xf2) return 'read';
-  if ([0x08, 0x0d, 0x48, 0x50, 0x51].includes(c[1]!)) return 'write';
+  if ([0x08, 0x0d, 0x48, 0x50, 0x51].includes(c[1] ?? 0)) return 'write';
   if (c[1] === 0x21 || c[1] === 0x20) return 'none';
   return 'read';
 };

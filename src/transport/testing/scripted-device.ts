@@ -62,7 +62,7 @@ export class ScriptedDevice implements StLinkDevice {
   /** Commands received so far, as "F2 07"-style two-byte prefixes. */
   commandNames(): string[] {
     return this.log.map(({ command }) =>
-      command[0] === 0xf2 ? `F2 ${hex2(command[1]!)}` : hex2(command[0]!),
+      command[0] === 0xf2 ? `F2 ${hex2(command[1] ?? 0)}` : hex2(command[0] ?? 0),
     );
   }
 
@@ -119,7 +119,7 @@ export class ScriptedDevice implements StLinkDevice {
           }
           const shift = (a & 3) * 8;
           const word = this.memory.get(a & ~3) ?? 0;
-          this.memory.set(a & ~3, ((word & ~(0xff << shift)) | (data[i]! << shift)) >>> 0);
+          this.memory.set(a & ~3, ((word & ~(0xff << shift)) | ((data[i] ?? 0) << shift)) >>> 0);
         }
         return new Uint8Array(0);
       }

@@ -13,9 +13,13 @@ export async function nodeWebUsb(): Promise<UsbLike> {
     // declarations do not show them on the class WebUSB.getDevices returns.
     return new WebUSB({ allowAllDevices: true }) as unknown as UsbLike;
   } catch (error) {
-    throw new UnavailableError('usb-stack', `Cannot load node-usb: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: 'Reinstall swdkit (npm rebuild usb); or use a probe served over TCP by `swdkit server` elsewhere.',
-      cause: error,
-    });
+    throw new UnavailableError(
+      'usb-stack',
+      `Cannot load node-usb: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        hint: 'Reinstall swdkit (npm rebuild usb); or use a probe served over TCP by `swdkit server` elsewhere.',
+        cause: error,
+      },
+    );
   }
 }

@@ -67,7 +67,9 @@ describe('WebUSB transport', () => {
   });
 
   it('a host without a USB bus gives a clear error, not a native one', async () => {
-    const broken = { getDevices: () => Promise.reject(new Error('getDevices error: /sys/bus/usb/devices/ not found')) };
+    const broken = {
+      getDevices: () => Promise.reject(new Error('getDevices error: /sys/bus/usb/devices/ not found')),
+    };
     const error = await rejectsWith(findStLinks(broken), 'unavailable.usb-enumerate');
     assert.match(error.hint!, /swdkit server/);
   });
@@ -85,8 +87,14 @@ describe('WebUSB transport', () => {
   it('sends the command, then the data phase, on the PID’s endpoints', async () => {
     const { probe, webusb } = setup();
     const t = await openStLink(webusb);
-    assert.deepEqual([...(await t.exchange(cmd(0xf1), { kind: 'read', length: 6 }))], [0x29, 0x5a, 0x83, 0x04, 0x4b, 0x37]);
-    await t.exchange(cmd(0xf2, 0x08, 0, 0, 0, 0x20, 4, 0), { kind: 'write', data: Uint8Array.of(9, 8, 7, 6) });
+    assert.deepEqual(
+      [...(await t.exchange(cmd(0xf1), { kind: 'read', length: 6 }))],
+      [0x29, 0x5a, 0x83, 0x04, 0x4b, 0x37],
+    );
+    await t.exchange(cmd(0xf2, 0x08, 0, 0, 0, 0x20, 4, 0), {
+      kind: 'write',
+      data: Uint8Array.of(9, 8, 7, 6),
+    });
     const read = await t.exchange(cmd(0xf2, 0x07, 0, 0, 0, 0x20, 4, 0), { kind: 'read', length: 4 });
     assert.deepEqual([...read], [9, 8, 7, 6]);
     assert.equal((await t.exchange(cmd(0xf2, 0x30, 0xa3), { kind: 'read', length: 2 }))[0], 0x80);
@@ -140,7 +148,9 @@ describe('WebUSB transport', () => {
     assert.ok(error.hint!.includes('udevadm control --reload && udevadm trigger'));
     for (const pid of ['3748', '374b', '3752', '374e', '374f', '3753', '3754']) {
       assert.ok(
-        error.hint!.includes(`ATTRS{idVendor}=="0483", ATTRS{idProduct}=="${pid}", MODE="0660", TAG+="uaccess"`),
+        error.hint!.includes(
+          `ATTRS{idVendor}=="0483", ATTRS{idProduct}=="${pid}", MODE="0660", TAG+="uaccess"`,
+        ),
         pid,
       );
     }
@@ -153,7 +163,10 @@ describe('WebUSB transport', () => {
     await writeFile(join(root, '4242', 'cmdline'), 'openocd\0-f\0interface/stlink.cfg\0');
     const { usb, webusb } = setup();
     usb.failClaim = new Error('LIBUSB_ERROR_BUSY: Resource busy');
-    const error = await rejectsWith(openStLink(webusb, { platform: 'linux', procRoot: root }), 'unavailable.usb-busy');
+    const error = await rejectsWith(
+      openStLink(webusb, { platform: 'linux', procRoot: root }),
+      'unavailable.usb-busy',
+    );
     assert.match(error.message, /process 4242 \(openocd -f interface\/stlink\.cfg\)/);
     assert.match(error.hint!, /swdkit server/);
     assert.equal(usb.opened, false, 'a failed claim closes the device again');
@@ -163,7 +176,10 @@ describe('WebUSB transport', () => {
     const root = await mkdtemp(join(tmpdir(), 'swdkit-proc-'));
     const { usb, webusb } = setup();
     usb.failClaim = new Error('LIBUSB_ERROR_BUSY');
-    const linux = await rejectsWith(openStLink(webusb, { platform: 'linux', procRoot: root }), 'unavailable.usb-busy');
+    const linux = await rejectsWith(
+      openStLink(webusb, { platform: 'linux', procRoot: root }),
+      'unavailable.usb-busy',
+    );
     assert.match(linux.message, /another program.*\/dev\/bus\/usb\/001\/005.*another user/);
     usb.failClaim = Object.assign(new Error('Unable to claim interface.'), { name: 'NetworkError' });
     const mac = await rejectsWith(openStLink(webusb, { platform: 'darwin' }), 'unavailable.usb-busy');
@@ -176,7 +192,10 @@ describe('WebUSB transport', () => {
     const t = await openStLink(webusb);
     await t.exchange(cmd(0xf5), { kind: 'read', length: 2 });
     usb.unplugAfter = usb.transfers + 1;
-    const error = await rejectsWith(t.exchange(cmd(0xf1), { kind: 'read', length: 6 }), 'unavailable.probe-unplugged');
+    const error = await rejectsWith(
+      t.exchange(cmd(0xf1), { kind: 'read', length: 6 }),
+      'unavailable.probe-unplugged',
+    );
     assert.match(error.message, /unplugged/);
     await rejectsWith(t.exchange(cmd(0xf5), { kind: 'read', length: 2 }), 'unavailable.probe-unplugged');
     await t.close();
@@ -190,16 +209,31 @@ describe('WebUSB transport', () => {
   });
 
   it('classifies WebUSB and libusb errors', () => {
-    assert.equal(classifyUsbError(Object.assign(new Error('x'), { name: 'SecurityError' }), 'open'), 'permission');
+    assert.equal(
+      classifyUsbError(Object.assign(new Error('x'), { name: 'SecurityError' }), 'open'),
+      'permission',
+    );
     assert.equal(classifyUsbError(new Error('LIBUSB_ERROR_BUSY'), 'claim'), 'busy');
-    assert.equal(classifyUsbError(Object.assign(new Error('Unable to claim interface.'), { name: 'NetworkError' }), 'claim'), 'busy');
-    assert.equal(classifyUsbError(Object.assign(new Error('A transfer error'), { name: 'NetworkError' }), 'transfer'), 'other');
+    assert.equal(
+      classifyUsbError(
+        Object.assign(new Error('Unable to claim interface.'), { name: 'NetworkError' }),
+        'claim',
+      ),
+      'busy',
+    );
+    assert.equal(
+      classifyUsbError(Object.assign(new Error('A transfer error'), { name: 'NetworkError' }), 'transfer'),
+      'other',
+    );
     assert.equal(classifyUsbError(new Error('LIBUSB_TRANSFER_NO_DEVICE'), 'transfer'), 'unplugged');
     assert.equal(classifyUsbError(new Error('LIBUSB_ERROR_PIPE'), 'transfer'), 'other');
   });
 
   it('reads bus and address from node-usb devices', () => {
-    assert.deepEqual(busAndAddress(new FakeUsbDevice(new ScriptedDevice(), { bus: '3-1.2', address: 9 })), { bus: 3, address: 9 });
+    assert.deepEqual(busAndAddress(new FakeUsbDevice(new ScriptedDevice(), { bus: '3-1.2', address: 9 })), {
+      bus: 3,
+      address: 9,
+    });
     assert.equal(busAndAddress(new FakeUsbDevice(new ScriptedDevice())), undefined);
   });
 });

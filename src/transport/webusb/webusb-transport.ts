@@ -51,7 +51,8 @@ export interface OpenStLinkOptions {
 /** Finds, opens and claims an ST-Link: the USB half of B.2 step 1. */
 export async function openStLink(usb: UsbLike, options: OpenStLinkOptions = {}): Promise<WebUsbTransport> {
   const all = await findStLinks(usb);
-  if (all.length === 0) {
+  const [first] = all;
+  if (first === undefined) {
     throw new UnavailableError('no-probe', 'No ST-Link is connected.', {
       hint: 'Plug in the probe (check the cable carries data), or use the virtual board with `swdkit sim`.',
     });
@@ -60,16 +61,20 @@ export async function openStLink(usb: UsbLike, options: OpenStLinkOptions = {}):
   if (options.serial !== undefined) {
     chosen = all.find((f) => f.identity.serial === options.serial);
     if (!chosen) {
-      throw new UnavailableError('serial-mismatch', `No ST-Link with serial ${options.serial} is connected.`, {
-        hint: `Connected: ${all.map((f) => `${f.model} ${f.identity.serial}`).join(', ')}.`,
-      });
+      throw new UnavailableError(
+        'serial-mismatch',
+        `No ST-Link with serial ${options.serial} is connected.`,
+        {
+          hint: `Connected: ${all.map((f) => `${f.model} ${f.identity.serial}`).join(', ')}.`,
+        },
+      );
     }
   } else if (all.length > 1) {
     throw new UnavailableError('several-probes', `${all.length} ST-Links are connected; which one?`, {
       hint: `Pick one with --serial: ${all.map((f) => `${f.identity.serial} (${f.model})`).join(', ')}.`,
     });
   } else {
-    chosen = all[0]!;
+    chosen = first;
   }
   return WebUsbTransport.open(chosen, options);
 }
@@ -85,7 +90,11 @@ function identityOf(device: UsbDeviceLike): ProbeIdentity {
   const ports = device.ports && device.ports.length > 0 ? device.ports.join('.') : undefined;
   const bus = device.bus ?? '';
   const location =
-    bus === '' ? 'usb:webusb' : bus.includes('-') || ports === undefined ? `usb:${bus}` : `usb:${bus}-${ports}`;
+    bus === ''
+      ? 'usb:webusb'
+      : bus.includes('-') || ports === undefined
+        ? `usb:${bus}`
+        : `usb:${bus}-${ports}`;
   return { vid: device.vendorId, pid: device.productId, serial: device.serialNumber ?? '', location };
 }
 
@@ -95,7 +104,8 @@ type Failure = 'permission' | 'busy' | 'unplugged' | 'other';
 export function classifyUsbError(error: unknown, step: 'open' | 'claim' | 'transfer'): Failure {
   const name = error instanceof Error ? error.name : '';
   const text = `${name} ${error instanceof Error ? error.message : String(error)}`;
-  if (/SecurityError|LIBUSB_ERROR_ACCESS|access denied|permission|EACCES|EPERM/i.test(text)) return 'permission';
+  if (/SecurityError|LIBUSB_ERROR_ACCESS|access denied|permission|EACCES|EPERM/i.test(text))
+    return 'permission';
   if (/LIBUSB_ERROR_BUSY|resource busy|EBUSY|\bbusy\b/i.test(text)) return 'busy';
   // Chrome reports a claim another program holds as a NetworkError "Unable to claim interface".
   if (step === 'claim' && /NetworkError|unable to claim/i.test(text)) return 'busy';
@@ -123,7 +133,9 @@ export class WebUsbTransport implements StLinkTransport {
 
   static async open(found: FoundStLink, options: OpenStLinkOptions = {}): Promise<WebUsbTransport> {
     const { device, identity } = found;
-    const model = stLinkUsbModel(device.vendorId, device.productId)!;
+    const model = stLinkUsbModel(device.vendorId, device.productId);
+    if (!model)
+      throw new UnavailableError('not-an-stlink', `USB device ${identity.location} is not an ST-Link.`);
     const timeoutMs = options.timeoutMs ?? DEFAULT_USB_TIMEOUT_MS;
     const name = `${model.model} ${identity.serial}`;
     try {
@@ -147,7 +159,10 @@ export class WebUsbTransport implements StLinkTransport {
   exchange(command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
     return this.serial(async () => {
       if (command.length !== 16) {
-        throw new BadInputError('usb-command-size', `An ST-Link command block is 16 bytes, not ${command.length}.`);
+        throw new BadInputError(
+          'usb-command-size',
+          `An ST-Link command block is 16 bytes, not ${command.length}.`,
+        );
       }
       await this.out(command);
       if (phase.kind === 'write') await this.out(phase.data);
@@ -182,7 +197,9 @@ export class WebUsbTransport implements StLinkTransport {
       this.device.transferOut(this.model.outEndpoint, data, this.timeoutMs),
     );
     if ((result.status ?? 'ok') !== 'ok' || result.bytesWritten !== data.length) {
-      throw this.transferError(`bulk OUT of ${data.length} bytes ended with ${result.status ?? 'ok'} after ${result.bytesWritten}`);
+      throw this.transferError(
+        `bulk OUT of ${data.length} bytes ended with ${result.status ?? 'ok'} after ${result.bytesWritten}`,
+      );
     }
   }
 
@@ -204,9 +221,13 @@ export class WebUsbTransport implements StLinkTransport {
         run(),
         this.timeoutMs,
         () =>
-          new TransportTimeoutError('usb-transfer', `${this.name()} did not complete a bulk ${direction} within ${this.timeoutMs} ms.`, {
-            hint: 'The probe firmware is stuck; replug it. If it happens again, update the ST-Link firmware.',
-          }),
+          new TransportTimeoutError(
+            'usb-transfer',
+            `${this.name()} did not complete a bulk ${direction} within ${this.timeoutMs} ms.`,
+            {
+              hint: 'The probe firmware is stuck; replug it. If it happens again, update the ST-Link firmware.',
+            },
+          ),
       );
     } catch (error) {
       if (error instanceof TransportTimeoutError) throw error;
@@ -214,10 +235,14 @@ export class WebUsbTransport implements StLinkTransport {
         this.unplugged = true;
         throw this.unpluggedError(error);
       }
-      throw new UnavailableError('usb-transfer', `USB transfer to ${this.name()} failed: ${(error as Error).message}`, {
-        hint: 'Replug the probe; try another cable or port if it recurs.',
-        cause: error,
-      });
+      throw new UnavailableError(
+        'usb-transfer',
+        `USB transfer to ${this.name()} failed: ${(error as Error).message}`,
+        {
+          hint: 'Replug the probe; try another cable or port if it recurs.',
+          cause: error,
+        },
+      );
     }
   }
 
@@ -226,10 +251,14 @@ export class WebUsbTransport implements StLinkTransport {
   }
 
   private unpluggedError(cause?: unknown): UnavailableError {
-    return new UnavailableError('probe-unplugged', `${this.name()} was unplugged (or reset itself) during a transfer.`, {
-      hint: 'Plug it back in and run the command again; the target was left in whatever state the last command put it.',
-      cause,
-    });
+    return new UnavailableError(
+      'probe-unplugged',
+      `${this.name()} was unplugged (or reset itself) during a transfer.`,
+      {
+        hint: 'Plug it back in and run the command again; the target was left in whatever state the last command put it.',
+        cause,
+      },
+    );
   }
 
   private transferError(detail: string): UnavailableError {
@@ -250,7 +279,10 @@ async function openError(
   switch (classifyUsbError(error, step)) {
     case 'permission':
       return new UnavailableError('usb-permission', `Permission denied opening ${name}.`, {
-        hint: platform === 'linux' ? udevHint() : 'Allow access to the USB device (on Windows, install the WinUSB driver for it).',
+        hint:
+          platform === 'linux'
+            ? udevHint()
+            : 'Allow access to the USB device (on Windows, install the WinUSB driver for it).',
         cause: error,
       });
     case 'busy': {
@@ -282,9 +314,13 @@ async function openError(
         cause: error,
       });
     case 'other':
-      return new UnavailableError('usb-open', `Cannot open ${name}: ${error instanceof Error ? error.message : String(error)}`, {
-        hint: 'Replug the probe and try again.',
-        cause: error,
-      });
+      return new UnavailableError(
+        'usb-open',
+        `Cannot open ${name}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          hint: 'Replug the probe and try again.',
+          cause: error,
+        },
+      );
   }
 }
