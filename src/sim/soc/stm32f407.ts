@@ -23,6 +23,13 @@ const IRQ_COUNT = 82;
  * that end: this bounds the error (10 µs of virtual time).
  */
 const QUANTUM_NS = 10 * NS_PER_US;
+/**
+ * What SocContext reports while SocDevices is still constructing the peripherals (they reset
+ * themselves in their constructors): the reset clock tree (HSI 16 MHz, no prescaling, LSI 32 kHz;
+ * RM0090 §7.2) and DBGMCU's reset values.
+ */
+const RESET_CLOCKS: ClockFrequencies = { sysclk: 16e6, hclk: 16e6, pclk1: 16e6, pclk2: 16e6, lsi: 32_000 };
+const NO_DEBUG_FREEZE: DebugFreeze = { cr: 0, apb1fz: 0, apb2fz: 0 };
 /** Internal resets drive NRST low for at least 20 µs (RM0090 §6.1.2). */
 const RESET_PULSE_NS = 20 * NS_PER_US;
 
@@ -103,14 +110,19 @@ export class Stm32f407 implements SocContext {
   // --- SocContext --------------------------------------------------------------------------------
 
   get clocks(): ClockFrequencies {
-    return this.devices.rcc.frequencies;
+    // Peripherals read the clock tree while SocDevices is still building them: the reset tree then.
+    return (this.devices as SocDevices | undefined)?.rcc.frequencies ?? RESET_CLOCKS;
   }
 
   irq(n: number): IrqLine {
     let line = this.irqLines[n];
     if (line === undefined) {
       line = (level: boolean) => {
-        this.cpu.setIrqLevel(n, level);
+        // Peripherals settle their lines while the SoC is still being built, before the core
+        // exists (the FLASH interface resets itself in its constructor); the NVIC starts low anyway.
+        const cpu = this.cpu as Cpu | undefined;
+        if (cpu === undefined) return;
+        cpu.setIrqLevel(n, level);
         if (level && this.lowPower === 'stop') this.stopWakePending = true;
       };
       this.irqLines[n] = line;
@@ -124,11 +136,12 @@ export class Stm32f407 implements SocContext {
   }
 
   get coreHalted(): boolean {
-    return this.cpu.halted;
+    // Asked by peripherals resetting themselves while the SoC is being built, before the core exists.
+    return (this.cpu as Cpu | undefined)?.halted ?? false;
   }
 
   get debugFreeze(): DebugFreeze {
-    return this.devices.dbgmcu.debugFreeze;
+    return (this.devices as SocDevices | undefined)?.dbgmcu.debugFreeze ?? NO_DEBUG_FREEZE;
   }
 
   consoleByte(byte: number): void {
