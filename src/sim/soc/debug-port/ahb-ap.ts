@@ -157,7 +157,7 @@ export class AhbAp {
   }
 
   private stallAhead(register: number, write: boolean, value: number): boolean {
-    const stallUntil = this.target.debugStallUntil?.(this.transferAddress(register)) ?? 0;
+    const stallUntil = this.target.debugStallUntil?.(this.transferAddress(register), write) ?? 0;
     if (stallUntil <= this.now) return false;
     this.stalled = { write, register, value: value >>> 0, readyAt: stallUntil, aborted: false };
     return true;

@@ -20,5 +20,5 @@ export interface DapTarget {
    * a flash read or program access while FLASH_SR.BSY is set (RM0090 §3.5.4: "the bus is stalled").
    * A value ≤ `now` means no stall.
    */
-  debugStallUntil?(address: number): number;
+  debugStallUntil?(address: number, write: boolean): number;
 }

@@ -1,0 +1,162 @@
+import { NS_PER_MS } from '../soc/clock.js';
+
+/** What a runner drives: anything with a virtual clock that runs for a while when asked. */
+export interface RunnableBoard {
+  readonly now: number;
+  runFor(ns: number): void;
+}
+
+/**
+ * Every knob of the runner, in one place.
+ *
+ * Unpaced, the board runs `unpacedSliceNs` of virtual time per call and yields to the event loop
+ * (setImmediate) after `unpacedWallBudgetMs` of wall time, so sockets are served every few ms.
+ *
+ * Paced (`--realtime`), virtual time follows the wall clock: every `pacedTickMs` the board runs up
+ * to "virtual start + wall time elapsed", in the same slices and with the same yielding. When it
+ * falls behind by more than `pacedMaxLagNs` (a core that cannot keep up with its clock, a host
+ * that was suspended) the debt is forgiven rather than paid back in a burst.
+ */
+export const RUNNER_PARAMETERS = {
+  unpacedSliceNs: 1 * NS_PER_MS,
+  unpacedWallBudgetMs: 8,
+  pacedTickMs: 10,
+  pacedSliceNs: 1 * NS_PER_MS,
+  pacedWallBudgetMs: 8,
+  pacedMaxLagNs: 100 * NS_PER_MS,
+} as const;
+
+export type RunnerParameters = { -readonly [K in keyof typeof RUNNER_PARAMETERS]: number };
+
+export interface BoardRunnerOptions {
+  /** `--realtime`: virtual time follows the wall clock. Unpaced (false) by default. */
+  readonly paced?: boolean;
+  readonly parameters?: Partial<RunnerParameters>;
+  /** Wall clock in ms (tests inject one); `performance.now` by default. */
+  readonly wallClock?: () => number;
+  /** A simulator bug thrown out of the board stops the runner and is reported here. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Runs a board continuously on the Node event loop, and charges the modelled cost of probe
+ * commands (`charge`, the virtual probe's `ChargeCost`).
+ */
+export class BoardRunner {
+  readonly paced: boolean;
+  readonly parameters: Readonly<RunnerParameters>;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined = undefined;
+  private immediate: NodeJS.Immediate | undefined = undefined;
+  private readonly wall: () => number;
+  private readonly onError: ((error: unknown) => void) | undefined;
+  /** Paced: wall time (ms) and virtual time (ns) that correspond. */
+  private anchorWallMs = 0;
+  private anchorVirtualNs = 0;
+  /** The error that stopped the runner, if any. */
+  failure: unknown = undefined;
+
+  constructor(
+    readonly board: RunnableBoard,
+    options: BoardRunnerOptions = {},
+  ) {
+    this.paced = options.paced ?? false;
+    this.parameters = { ...RUNNER_PARAMETERS, ...options.parameters };
+    this.wall = options.wallClock ?? (() => performance.now());
+    this.onError = options.onError;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.failure = undefined;
+    this.anchorWallMs = this.wall();
+    this.anchorVirtualNs = this.board.now;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  /**
+   * A probe command's modelled cost (virtual ns). Unpaced: the board runs that long now, before the
+   * reply goes out. Paced: the promise resolves after that much wall time, while the board keeps
+   * following the clock (timer granularity rounds sub-millisecond costs up, never down).
+   */
+  readonly charge = (ns: number): void | Promise<void> => {
+    if (!(ns > 0)) return undefined;
+    if (!this.paced) {
+      this.runBoard(ns);
+      return undefined;
+    }
+    return new Promise((resolve) => setTimeout(resolve, ns / NS_PER_MS));
+  };
+
+  /** Virtual time the board should have reached now (paced). */
+  private get pacedTarget(): number {
+    return this.anchorVirtualNs + (this.wall() - this.anchorWallMs) * NS_PER_MS;
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    if (delayMs <= 0) {
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        this.slice();
+      });
+    } else {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.slice();
+      }, delayMs);
+    }
+  }
+
+  private slice(): void {
+    if (!this.running) return;
+    const p = this.parameters;
+    const started = this.wall();
+    if (!this.paced) {
+      do {
+        if (!this.runBoard(p.unpacedSliceNs)) return;
+      } while (this.wall() - started < p.unpacedWallBudgetMs);
+      this.schedule(0);
+      return;
+    }
+    let target = this.pacedTarget;
+    if (target - this.board.now > p.pacedMaxLagNs) {
+      this.anchorVirtualNs += target - this.board.now - p.pacedMaxLagNs;
+      target = this.pacedTarget;
+    }
+    while (this.board.now < target) {
+      if (!this.runBoard(Math.min(p.pacedSliceNs, target - this.board.now))) return;
+      if (this.wall() - started >= p.pacedWallBudgetMs) {
+        this.schedule(0); // behind: catch up, but let sockets in between
+        return;
+      }
+    }
+    this.schedule(p.pacedTickMs);
+  }
+
+  /** Runs the board; false (and the runner stopped) if the simulator threw. */
+  private runBoard(ns: number): boolean {
+    try {
+      this.board.runFor(ns);
+      return true;
+    } catch (error) {
+      this.failure = error;
+      this.stop();
+      this.onError?.(error);
+      return false;
+    }
+  }
+}
