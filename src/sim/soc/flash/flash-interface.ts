@@ -99,6 +99,9 @@ export class FlashInterface {
   /** True while deferred accesses replay from a clock event: no bus is waiting for an answer. */
   private replaying = false;
   private readonly irq: IrqLine;
+  private readonly onOperationEnd = (): void => {
+    this.finish();
+  };
 
   constructor(
     private readonly ctx: SocContext,
@@ -463,7 +466,7 @@ export class FlashInterface {
    * but give a bus error only for reads; choice: a refused program or erase sets WRPERR.
    */
   private mainWriteBlocked(sector: number): boolean {
-    return this.sectorWriteProtected(sector) || this.readProtected(this.intrusion());
+    return this.sectorWriteProtected(sector) || (this.rdpLevel !== 0 && this.intrusion());
   }
 
   private otpLocked(otpOffset: number): boolean {
@@ -479,9 +482,7 @@ export class FlashInterface {
   private begin(operation: Operation, duration: number): void {
     this.operation = operation;
     this.operationEnd = this.ctx.clock.now + duration;
-    this.operationTimer = this.ctx.clock.scheduleAt(this.operationEnd, () => {
-      this.finish();
-    });
+    this.operationTimer = this.ctx.clock.scheduleAt(this.operationEnd, this.onOperationEnd);
   }
 
   /** BSY falls; STRT/OPTSTRT clear; EOP is set only when EOPIE is (RM0090 3.9.4). */
