@@ -166,4 +166,24 @@ describe('Iwdg', () => {
     s.iwdg.write(IWDG_REG.KR, 2, IWDG_KEY.START);
     assert.equal(s.iwdg.running, true);
   });
+
+  test('a hardware watchdog counts even before the RCC reports the forced-on LSI', () => {
+    const ctx = new FakeSocContext();
+    ctx.clocks.lsi = 0;
+    const iwdg = new Iwdg(ctx, { hardwareWatchdog: () => true });
+    assert.equal(iwdg.running, true);
+    ctx.advance(513 * MS);
+    assert.equal(ctx.resets.length, 1);
+  });
+
+  test('PR written while the LSI is off completes once the start forces it on', () => {
+    const s = setup();
+    s.ctx.clocks.lsi = 0;
+    s.w(IWDG_REG.KR, IWDG_KEY.ACCESS);
+    s.w(IWDG_REG.PR, 1);
+    s.w(IWDG_REG.KR, IWDG_KEY.START);
+    s.ctx.advance(200 * US);
+    assert.equal(s.r(IWDG_REG.SR), 0);
+    assert.equal(s.r(IWDG_REG.PR), 1);
+  });
 });

@@ -3,6 +3,7 @@ import { NS_PER_SECOND } from '../clock.js';
 import type { AccessSize, Peripheral, SocResetKind } from '../peripheral.js';
 import { readLane } from '../peripheral.js';
 import type { SocContext } from '../soc-context.js';
+import { LSI_HZ } from './rcc-clock-tree.js';
 
 /** Register offsets (RM0090 §19.4.5, IWDG register map). */
 export const IWDG_REG = { KR: 0x00, PR: 0x04, RLR: 0x08, SR: 0x0c } as const;
@@ -25,8 +26,11 @@ export interface IwdgOptions {
  * prescaler (4 × 2^PR, PR ≥ 6 → 256) and is never ticked: we keep the ticks left at an anchor time
  * and schedule the expiry. At 0 it resets the chip. It keeps counting in Stop and Standby
  * (§19.3.1); it stops while the core is halted only when DBGMCU_APB1_FZ.DBG_IWDG_STOP is set.
- * The counter runs only while the LSI does (`ctx.clocks.lsi` > 0): call `frequencyChanged` when
- * the RCC's frequencies change. Half-word and word accesses (§19.4); byte writes are ignored.
+ * The LSI frequency is `ctx.clocks.lsi`; call `frequencyChanged` when the RCC's frequencies change.
+ * A started watchdog forces the LSI on, so while running it counts at the nominal LSI even if the
+ * RCC has not reported it yet (the RCC's view only lags by the LSI start-up; wire `onStart` to
+ * `Rcc.forceLsiOn` so that RCC_CSR.LSIRDY agrees). Before the start, PR/RLR updates need the LSI
+ * running (LSION). Half-word and word accesses (§19.4); byte writes are ignored.
  */
 export class Iwdg implements Peripheral {
   readonly name = 'IWDG';
@@ -149,6 +153,7 @@ export class Iwdg implements Peripheral {
     this.isRunning = true;
     this.onStart?.();
     this.arm();
+    this.scheduleUpdates();
   }
 
   /** Brings `ticksLeft` up to now at the current rate. */
@@ -162,7 +167,7 @@ export class Iwdg implements Peripheral {
   private arm(): void {
     this.expiry?.cancel();
     this.expiry = undefined;
-    const lsi = this.ctx.clocks.lsi;
+    const lsi = this.lsiHz();
     const counting = this.isRunning && !this.frozen && lsi > 0;
     this.tickNs = counting ? (prescalerDivider(this.pr) * NS_PER_SECOND) / lsi : 0;
     if (!counting) return;
@@ -175,9 +180,15 @@ export class Iwdg implements Peripheral {
     });
   }
 
+  /** The LSI's frequency: what the RCC reports, or nominal while the watchdog forces it on. */
+  private lsiHz(): number {
+    const hz = this.ctx.clocks.lsi;
+    return hz > 0 ? hz : this.isRunning ? LSI_HZ : 0;
+  }
+
   /** Completes pending PR/RLR writes after 5 LSI cycles; they wait while the LSI is off. */
   private scheduleUpdates(): void {
-    const lsi = this.ctx.clocks.lsi;
+    const lsi = this.lsiHz();
     if (lsi <= 0) return;
     const delay = (UPDATE_LSI_CYCLES * NS_PER_SECOND) / lsi;
     if (this.pendingPr !== undefined && this.prTimer === undefined) {

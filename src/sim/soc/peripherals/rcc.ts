@@ -2,10 +2,9 @@ import type { AccessSize, ClockEnable, IrqLine, Peripheral, SocResetKind } from 
 import { mergeWrite, readLane } from '../peripheral.js';
 import type { ClockFrequencies, ResetSource, SocContext } from '../soc-context.js';
 import { Oscillator } from './oscillator.js';
+import { BusClocks } from './rcc-bus-clocks.js';
 import {
   BDCR,
-  BUS_REGISTERS,
-  BUSES,
   CFGR,
   CIR,
   CR,
@@ -82,9 +81,7 @@ export class Rcc implements Peripheral {
   private cfgr = 0;
   private sws = 0;
   private cir = 0;
-  private readonly rstr = new Int32Array(5);
-  private readonly enr = new Int32Array(5);
-  private readonly lpenr = new Int32Array(5);
+  private readonly buses = new BusClocks();
   private bdcr = 0;
   private csr = 0;
   private sscgr = 0;
@@ -123,7 +120,7 @@ export class Rcc implements Peripheral {
   }
 
   isEnabled(enable: ClockEnable): boolean {
-    return (this.enr[busIndex(enable.register)]! & (1 << enable.bit)) !== 0;
+    return this.buses.isEnabled(enable);
   }
 
   /**
@@ -200,11 +197,7 @@ export class Rcc implements Peripheral {
     this.cfgr = 0;
     this.sws = SYSCLK_SOURCE.HSI;
     this.cir = 0;
-    BUSES.forEach((bus, i) => {
-      this.rstr[i] = 0;
-      this.enr[i] = BUS_REGISTERS[bus].enrReset;
-      this.lpenr[i] = BUS_REGISTERS[bus].lpenr;
-    });
+    this.buses.reset();
     this.sscgr = 0;
     this.plli2scfgr = PLLI2SCFGR.RESET;
     // The reset flags survive a system reset; only a power reset clears them (RM0090 §7.3.21).
@@ -231,10 +224,7 @@ export class Rcc implements Peripheral {
       case RCC_REG.PLLI2SCFGR:
         return this.plli2scfgr;
     }
-    const bus = busRegister(reg);
-    if (bus < 0) return 0;
-    const file = bus >>> 3 === RSTR ? this.rstr : bus >>> 3 === ENR ? this.enr : this.lpenr;
-    return file[bus & 7]!;
+    return this.buses.read(reg);
   }
 
   private writeRegister(reg: number, value: number): void {
@@ -271,20 +261,7 @@ export class Rcc implements Peripheral {
         this.plli2scfgr = value & PLLI2SCFGR.WRITABLE;
         return;
     }
-    const bus = busRegister(reg);
-    if (bus < 0) return;
-    const index = bus & 7;
-    const layout = BUS_REGISTERS[BUSES[index]!];
-    if (bus >>> 3 === ENR) this.enr[index] = value & layout.enr;
-    else if (bus >>> 3 === LPENR) this.lpenr[index] = value & layout.lpenr;
-    else {
-      const next = value & layout.rstr;
-      const rising = next & ~this.rstr[index]!;
-      this.rstr[index] = next;
-      for (let bit = 0; rising >>> bit !== 0; bit++) {
-        if ((rising & (1 << bit)) !== 0) this.onPeripheralReset?.({ register: ENR_NAMES[index]!, bit });
-      }
-    }
+    this.buses.write(reg, value, this.onPeripheralReset);
   }
 
   private writeCr(value: number): void {
@@ -372,28 +349,4 @@ export class Rcc implements Peripheral {
     f.lsi = lsi;
     this.onFrequencyChange?.();
   }
-}
-
-const BUS_INDEX = { AHB1ENR: 0, AHB2ENR: 1, AHB3ENR: 2, APB1ENR: 3, APB2ENR: 4 } as const;
-const ENR_NAMES = ['AHB1ENR', 'AHB2ENR', 'AHB3ENR', 'APB1ENR', 'APB2ENR'] as const;
-
-function busIndex(register: ClockEnable['register']): number {
-  return BUS_INDEX[register];
-}
-
-const RSTR = 0;
-const ENR = 1;
-const LPENR = 2;
-
-/**
- * Which register family (RSTR 0x10–0x24, ENR 0x30–0x44, LPENR 0x50–0x64) and bus an offset is, as
- * family * 8 + bus index; -1 for any other offset.
- */
-function busRegister(reg: number): number {
-  if (reg < 0x10 || reg > 0x64) return -1;
-  const family = reg >= 0x50 ? LPENR : reg >= 0x30 ? ENR : RSTR;
-  const rel = (reg - [0x10, 0x30, 0x50][family]!) >>> 2;
-  // AHB1, AHB2, AHB3 at +0, +4, +8; +0xC reserved; APB1, APB2 at +0x10, +0x14.
-  const index = [0, 1, 2, -1, 3, 4][rel];
-  return index === undefined || index < 0 ? -1 : family * 8 + index;
 }
