@@ -240,25 +240,36 @@ export class StLinkStatusError extends SwdkitError {
   readonly status: number;
   readonly statusName: string;
   readonly retryable: boolean;
+  readonly faultAddress: number | undefined;
 
   constructor(
     status: number,
     /** The command that got the status, e.g. `READMEM_32BIT 0x08000000+4096`. */
     readonly command: string,
-    options: { readonly attempts?: number; readonly cause?: unknown } = {},
+    options: {
+      readonly attempts?: number;
+      /** GETLASTRWSTATUS2's fault address, for a failed memory command. */
+      readonly faultAddress?: number;
+      readonly cause?: unknown;
+    } = {},
   ) {
     const info = statusInfo(status);
     const tries =
       options.attempts !== undefined && options.attempts > 1 ? ` after ${options.attempts} attempts` : '';
+    const at =
+      options.faultAddress === undefined
+        ? ''
+        : `, fault address 0x${options.faultAddress.toString(16).padStart(8, '0')}`;
     const prefix = info.errorClass === ERROR_CLASSES.target ? 'target' : 'unavailable';
     super(
       `${prefix}.stlink-${kebab(info.name)}`,
       info.errorClass,
-      `${command}: ST-Link status 0x${status.toString(16).padStart(2, '0')} ${info.name} (${info.meaning})${tries}`,
+      `${command}: ST-Link status 0x${status.toString(16).padStart(2, '0')} ${info.name} (${info.meaning})${at}${tries}`,
       { hint: info.hint, cause: options.cause },
     );
     this.status = status;
     this.statusName = info.name;
     this.retryable = info.retryable;
+    this.faultAddress = options.faultAddress;
   }
 }

@@ -1,0 +1,567 @@
+import { hex32, setU32le, u16le, u32le, u8 } from '../util/bytes.js';
+import { BadInputError, ERROR_CLASSES, SwdkitError, UnavailableError } from '../util/errors.js';
+import { NO_DATA, type DataPhase, type ProbeIdentity, type StLinkTransport } from '../transport/transport.js';
+import {
+  dataPhaseOf,
+  encodeCommand,
+  type KnownCommand,
+  type MemoryCommandKind,
+} from '../protocol/commands.js';
+import { STLINK_MODE, type NrstAction } from '../protocol/opcodes.js';
+import { isFpuRegsel } from '../protocol/regsel.js';
+import {
+  decodeGetComFreqReply,
+  decodeGetCurrentModeReply,
+  decodeGetLastRwStatus2Reply,
+  decodeGetTargetVoltageReply,
+  decodeGetVersionExReply,
+  decodeGetVersionReply,
+  decodeReadIdcodesReply,
+  decodeReadMemoryReply,
+  decodeSetComFreqReply,
+  decodeStatusReply,
+  decodeStatusWordReply,
+} from '../protocol/replies.js';
+import { StLinkStatusError } from '../protocol/status.js';
+import { pickSpeed, pickSwdDivisor, SWD_DEFAULT_KHZ, type SpeedChoice } from '../protocol/speed.js';
+import {
+  featuresOf,
+  formatVersion,
+  limitsOf,
+  needsVersionEx,
+  tarAutoIncrementBlock,
+  targetVolts,
+  versionFromGetVersion,
+  versionFromGetVersionEx,
+  type StLinkFeatures,
+  type StLinkLimits,
+  type StLinkVersion,
+} from '../protocol/version.js';
+import { describeCommand } from './describe.js';
+import {
+  DEFAULT_WAIT_RETRY,
+  retryWhileWait,
+  wallClockSleep,
+  type Sleep,
+  type WaitRetryPolicy,
+} from './retry.js';
+import { planTransfer, type TransferChunk } from './transfer-plan.js';
+
+/**
+ * ARMv7-M debug registers the probe layer itself needs: the core-register transfer path for firmware
+ * without FPU selectors, and CPUID for the TAR block size (ARM ARM C1.6.2–C1.6.4, B3.2.3). The named
+ * register set for everything else lives in arm/.
+ */
+const DHCSR = 0xe000_edf0;
+const DCRSR = 0xe000_edf4;
+const DCRDR = 0xe000_edf8;
+const CPUID = 0xe000_ed00;
+const DCRSR_REGWNR = 1 << 16;
+const DHCSR_S_REGRDY = 1 << 16;
+
+export interface StLinkOptions {
+  /** Back-off between WAIT retries; inject a virtual-time or recording sleep in tests. */
+  readonly sleep?: Sleep;
+  readonly waitRetry?: WaitRetryPolicy;
+  /**
+   * Upper bound for a 16/32-bit memory command, on top of the firmware limit and the TAR block:
+   * 1024 through an stlink-server with API v1 (stlink-openocd-0.12.md D.3).
+   */
+  readonly maxMemoryPacket?: number;
+  /** How many DHCSR reads wait for S_REGRDY on the DCRSR/DCRDR register path. */
+  readonly registerReadyPolls?: number;
+}
+
+export interface EnterSwdOptions {
+  /**
+   * Hold NRST low across ENTER, and leave it low (stlink-openocd-0.12.md B.4): reaches a target whose
+   * firmware disables SWD or sleeps right after reset. Release it with `driveNrst('high')`.
+   */
+  readonly connectUnderReset?: boolean;
+  /** Set the SWD clock before ENTER, as OpenOCD does (B.2 step 5). */
+  readonly frequencyKHz?: number;
+}
+
+/** Which MEM-AP and CSW a memory access uses; the default is AP 0 with the firmware's own CSW. */
+export interface MemoryAccessOptions {
+  readonly ap?: number;
+  readonly csw?: number;
+  /** Force one access size for every command (registers, PSIZE-sensitive flash writes). */
+  readonly width?: 8 | 16;
+}
+
+interface Opened {
+  readonly version: StLinkVersion;
+  readonly features: StLinkFeatures;
+  readonly limits: StLinkLimits;
+}
+
+const MEMORY_KIND = {
+  read: { 8: 'READMEM_8BIT', 16: 'READMEM_16BIT', 32: 'READMEM_32BIT' },
+  write: { 8: 'WRITEMEM_8BIT', 16: 'WRITEMEM_16BIT', 32: 'WRITEMEM_32BIT' },
+} as const satisfies Record<'read' | 'write', Record<8 | 16 | 32, MemoryCommandKind>>;
+
+/**
+ * The host-side driver of one ST-Link (V2, V2-1, V3) over any StLinkTransport. Every public method is
+ * atomic with respect to the others (a memory command and its GETLASTRWSTATUS2 never interleave with
+ * another caller's command), every status byte is checked here, and WAIT is retried in retry.ts only.
+ * V2/V3 differences are decided by `features`, never by version numbers.
+ */
+export class StLink {
+  private opened: Opened | undefined;
+  private tarBlock = 1024;
+  private swdKHz: number | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly sleep: Sleep;
+  private readonly waitRetry: WaitRetryPolicy;
+
+  constructor(
+    readonly transport: StLinkTransport,
+    private readonly options: StLinkOptions = {},
+  ) {
+    this.sleep = options.sleep ?? wallClockSleep;
+    this.waitRetry = options.waitRetry ?? DEFAULT_WAIT_RETRY;
+  }
+
+  /** Opens the probe: identifies it and leaves any mode an earlier program left it in. */
+  static async open(transport: StLinkTransport, options: StLinkOptions = {}): Promise<StLink> {
+    const stlink = new StLink(transport, options);
+    await stlink.open();
+    return stlink;
+  }
+
+  get identity(): ProbeIdentity {
+    return this.transport.identity;
+  }
+
+  get version(): StLinkVersion {
+    return this.state().version;
+  }
+
+  /** `V2J40M27` */
+  get versionString(): string {
+    return formatVersion(this.state().version);
+  }
+
+  get features(): StLinkFeatures {
+    return this.state().features;
+  }
+
+  get limits(): StLinkLimits {
+    return this.state().limits;
+  }
+
+  /** The TAR auto-increment block in use: 4096 once a Cortex-M3/M4 CPUID was read at enterSwd. */
+  get tarAutoIncrementBlock(): number {
+    return this.tarBlock;
+  }
+
+  /** The SWD clock last set through this driver, if any. */
+  get swdFrequencyKHz(): number | undefined {
+    return this.swdKHz;
+  }
+
+  /** Whether setSwdFrequency can work: V2 from J22 (divisor table) or V3 (COM_FREQ). */
+  get canSetSwdFrequency(): boolean {
+    const f = this.state().features;
+    return f.hasSwdSetFreq || f.hasComFreq;
+  }
+
+  /**
+   * GET_VERSION (+ GET_VERSION_EX on V3), then GET_CURRENT_MODE and the command that leaves a stale
+   * mode: DEBUG → EXIT, DFU → DFU_EXIT, SWIM → SWIM exit (stlink-openocd-0.12.md B.2 steps 2–3).
+   */
+  open(): Promise<void> {
+    return this.exclusive(async () => {
+      const reply = decodeGetVersionReply(await this.send({ kind: 'GET_VERSION' }));
+      const version = needsVersionEx(reply)
+        ? versionFromGetVersionEx(decodeGetVersionExReply(await this.send({ kind: 'GET_VERSION_EX' })))
+        : versionFromGetVersion(reply);
+      this.opened = { version, features: featuresOf(version), limits: limitsOf(version) };
+      const mode = await this.readMode();
+      if (mode === STLINK_MODE.DEBUG) await this.send({ kind: 'EXIT' });
+      else if (mode === STLINK_MODE.DFU) await this.send({ kind: 'DFU_EXIT' });
+      else if (mode === STLINK_MODE.SWIM) await this.send({ kind: 'SWIM_EXIT' });
+    });
+  }
+
+  /** GET_CURRENT_MODE: one of STLINK_MODE. */
+  currentMode(): Promise<number> {
+    return this.exclusive(() => this.readMode());
+  }
+
+  /** Target voltage in volts, from the probe's VTref measurement. */
+  targetVoltage(): Promise<number> {
+    return this.exclusive(async () => {
+      if (!this.state().features.hasTargetVoltage) {
+        throw unsupported('target-voltage', 'This ST-Link firmware cannot measure the target voltage.');
+      }
+      return targetVolts(decodeGetTargetVoltageReply(await this.send({ kind: 'GET_TARGET_VOLTAGE' })));
+    });
+  }
+
+  /**
+   * Sets the SWD clock to the fastest the probe offers at or below `kHz` (the slowest if all are
+   * faster): the V2 divisor table, or the kHz list a V3 reports. Returns the clock chosen.
+   */
+  setSwdFrequency(kHz: number): Promise<SpeedChoice> {
+    return this.exclusive(() => this.doSetSwdFrequency(kHz));
+  }
+
+  /** APIV2_ENTER SWD, optionally under reset (B.4), then INIT_AP 0 and the CPUID read that sizes TAR blocks. */
+  enterSwd(options: EnterSwdOptions = {}): Promise<void> {
+    return this.exclusive(async () => {
+      const features = this.state().features;
+      if (!features.hasSwd) {
+        throw unsupported(
+          'swd',
+          `This ST-Link (${this.versionString}, API v${features.api}) cannot do SWD: mode (transport) not supported by device.`,
+        );
+      }
+      if (options.frequencyKHz !== undefined && this.canSetSwdFrequency) {
+        await this.doSetSwdFrequency(options.frequencyKHz);
+      }
+      if (options.connectUnderReset === true) {
+        // The first DRIVE_NRST only makes sure the pin is low before SWD starts; the firmware may not
+        // yet know which pin to drive, so its status is deliberately not checked (B.4).
+        await this.send({ kind: 'DRIVE_NRST', action: 'low' });
+      }
+      await this.statusCommand({ kind: 'APIV2_ENTER', mode: 'swd' });
+      if (options.connectUnderReset === true) await this.statusCommand({ kind: 'DRIVE_NRST', action: 'low' });
+      await this.readMode();
+      if (features.hasApInit) await this.statusCommand({ kind: 'INIT_AP', ap: 0 });
+      let cpuid: number | undefined;
+      try {
+        cpuid = u32le(await this.transfer('read', CPUID, 4, {}), 0);
+      } catch (error) {
+        // As OpenOCD: without CPUID, keep the 1 KiB block every MEM-AP guarantees.
+        if (!(error instanceof StLinkStatusError)) throw error;
+      }
+      this.tarBlock = tarAutoIncrementBlock(cpuid);
+    });
+  }
+
+  /** READ_IDCODES: the SW-DP's DPIDR (0x2BA01477 on an STM32F4). */
+  idcode(): Promise<number> {
+    return this.exclusive(
+      async () => (await this.statusCommand({ kind: 'READ_IDCODES' }, decodeReadIdcodesReply)).idcode,
+    );
+  }
+
+  readMemory(address: number, length: number, access: MemoryAccessOptions = {}): Promise<Uint8Array> {
+    return this.exclusive(() => this.transfer('read', address, length, access));
+  }
+
+  writeMemory(address: number, data: Uint8Array, access: MemoryAccessOptions = {}): Promise<void> {
+    return this.exclusive(async () => {
+      await this.transfer('write', address, data.length, access, data);
+    });
+  }
+
+  async read32(address: number): Promise<number> {
+    checkAligned(address, 4);
+    return u32le(await this.readMemory(address, 4), 0);
+  }
+
+  write32(address: number, value: number): Promise<void> {
+    checkAligned(address, 4);
+    return this.writeMemory(address, wordBytes(value));
+  }
+
+  async read16(address: number): Promise<number> {
+    return u16le(await this.readMemory(address, 2, { width: 16 }), 0);
+  }
+
+  write16(address: number, value: number): Promise<void> {
+    return this.writeMemory(address, Uint8Array.of(value & 0xff, (value >>> 8) & 0xff), { width: 16 });
+  }
+
+  async read8(address: number): Promise<number> {
+    return u8(await this.readMemory(address, 1, { width: 8 }), 0);
+  }
+
+  write8(address: number, value: number): Promise<void> {
+    return this.writeMemory(address, Uint8Array.of(value & 0xff), { width: 8 });
+  }
+
+  /**
+   * READREG. FPSCR and S0–S31 on firmware without FPU selectors go through DCRSR/DCRDR instead
+   * (ARM ARM C1.6.3), which needs a halted core and overwrites DCRDR.
+   */
+  readRegister(regsel: number): Promise<number> {
+    return this.exclusive(async () => {
+      if (isFpuRegsel(regsel) && !this.state().features.hasFpuRegisters) {
+        await this.statusCommand({ kind: 'WRITEDEBUGREG', address: DCRSR, value: regsel });
+        await this.waitRegisterReady(regsel);
+        return (await this.statusCommand({ kind: 'READDEBUGREG', address: DCRDR }, decodeStatusWordReply))
+          .value;
+      }
+      return (await this.statusCommand({ kind: 'READREG', regsel }, decodeStatusWordReply)).value;
+    });
+  }
+
+  writeRegister(regsel: number, value: number): Promise<void> {
+    return this.exclusive(async () => {
+      if (isFpuRegsel(regsel) && !this.state().features.hasFpuRegisters) {
+        await this.statusCommand({ kind: 'WRITEDEBUGREG', address: DCRDR, value: value >>> 0 });
+        await this.statusCommand({
+          kind: 'WRITEDEBUGREG',
+          address: DCRSR,
+          value: (regsel | DCRSR_REGWNR) >>> 0,
+        });
+        await this.waitRegisterReady(regsel);
+        return;
+      }
+      await this.statusCommand({ kind: 'WRITEREG', regsel, value: value >>> 0 });
+    });
+  }
+
+  /** READDEBUGREG: one 32-bit debug-register read in one round trip (no GETLASTRWSTATUS needed). */
+  readDebugRegister(address: number): Promise<number> {
+    return this.exclusive(
+      async () => (await this.statusCommand({ kind: 'READDEBUGREG', address }, decodeStatusWordReply)).value,
+    );
+  }
+
+  writeDebugRegister(address: number, value: number): Promise<void> {
+    return this.exclusive(async () => {
+      await this.statusCommand({ kind: 'WRITEDEBUGREG', address, value: value >>> 0 });
+    });
+  }
+
+  /** DRIVE_NRST: hold the target's NRST low, release it, or have the probe pulse it. */
+  driveNrst(action: NrstAction): Promise<void> {
+    return this.exclusive(async () => {
+      await this.statusCommand({ kind: 'DRIVE_NRST', action });
+    });
+  }
+
+  /** RESETSYS: a system reset done by the probe. */
+  resetSys(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.statusCommand({ kind: 'RESETSYS' });
+    });
+  }
+
+  /** EXIT: leave debug mode; the core keeps running. */
+  exitDebug(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.send({ kind: 'EXIT' });
+    });
+  }
+
+  /** Leaves debug mode if the probe is in it (as OpenOCD does at shutdown) and releases the transport. */
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      try {
+        if (this.opened !== undefined && (await this.readMode()) === STLINK_MODE.DEBUG) {
+          await this.send({ kind: 'EXIT' });
+        }
+      } finally {
+        this.opened = undefined;
+        await this.transport.close();
+      }
+    });
+  }
+
+  // --- internals: never call a public method from here (they queue behind the running one).
+
+  private state(): Opened {
+    if (this.opened === undefined) {
+      throw new SwdkitError(
+        'internal.stlink-not-open',
+        ERROR_CLASSES.internal,
+        'The ST-Link has not been opened.',
+        {
+          hint: 'Call StLink.open() first. This is a bug in the caller.',
+        },
+      );
+    }
+    return this.opened;
+  }
+
+  private exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(operation, operation);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** One exchange: the block and the data phase its parameters imply. */
+  private async send(command: KnownCommand, data?: Uint8Array): Promise<Uint8Array> {
+    const spec = dataPhaseOf(command);
+    let phase: DataPhase = NO_DATA;
+    if (spec?.kind === 'read') phase = { kind: 'read', length: spec.length };
+    else if (spec?.kind === 'write') {
+      if (data?.length !== spec.length) {
+        throw new SwdkitError(
+          'internal.stlink-write-length',
+          ERROR_CLASSES.internal,
+          `${describeCommand(command)} needs ${spec.length} bytes of data, got ${data?.length ?? 0}`,
+        );
+      }
+      phase = { kind: 'write', data };
+    }
+    return await this.transport.exchange(encodeCommand(command), phase);
+  }
+
+  private async readMode(): Promise<number> {
+    return decodeGetCurrentModeReply(await this.send({ kind: 'GET_CURRENT_MODE' })).mode;
+  }
+
+  /** A command whose reply starts with a status byte, retried while the probe answers WAIT. */
+  private statusCommand<T extends { readonly status: number }>(
+    command: KnownCommand,
+    decode: (bytes: Uint8Array) => T,
+  ): Promise<T>;
+  private statusCommand(command: KnownCommand): Promise<{ readonly status: number }>;
+  private statusCommand(
+    command: KnownCommand,
+    decode: (bytes: Uint8Array) => { readonly status: number } = decodeStatusReply,
+  ): Promise<{ readonly status: number }> {
+    return retryWhileWait(
+      describeCommand(command),
+      async () => {
+        const reply = decode(await this.send(command));
+        return { status: reply.status, result: reply };
+      },
+      this.waitRetry,
+      this.sleep,
+    );
+  }
+
+  private async doSetSwdFrequency(kHz: number): Promise<SpeedChoice> {
+    const features = this.state().features;
+    let choice: SpeedChoice;
+    if (features.hasSwdSetFreq) {
+      const pick = pickSwdDivisor(kHz);
+      await this.statusCommand({ kind: 'SWD_SET_FREQ', divisor: pick.divisor });
+      choice = { kHz: pick.kHz, exact: pick.exact };
+    } else if (features.hasComFreq) {
+      const offered = await this.statusCommand(
+        { kind: 'APIV3_GET_COM_FREQ', protocol: 'swd' },
+        decodeGetComFreqReply,
+      );
+      if (offered.frequenciesKHz.length === 0) {
+        throw unsupported('swd-frequency', 'The ST-Link reported no SWD frequencies.');
+      }
+      const pick = pickSpeed(offered.frequenciesKHz, kHz);
+      const applied = await this.statusCommand(
+        { kind: 'APIV3_SET_COM_FREQ', protocol: 'swd', kHz: pick.kHz },
+        decodeSetComFreqReply,
+      );
+      choice = { kHz: applied.appliedKHz === 0 ? pick.kHz : applied.appliedKHz, exact: pick.exact };
+    } else {
+      throw unsupported(
+        'swd-frequency',
+        `This ST-Link firmware (${this.versionString}) runs SWD at its fixed ${SWD_DEFAULT_KHZ} kHz and cannot change it.`,
+      );
+    }
+    this.swdKHz = choice.kHz;
+    return choice;
+  }
+
+  private async waitRegisterReady(regsel: number): Promise<void> {
+    const polls = this.options.registerReadyPolls ?? 10;
+    for (let i = 0; i < polls; i++) {
+      const dhcsr = (
+        await this.statusCommand({ kind: 'READDEBUGREG', address: DHCSR }, decodeStatusWordReply)
+      ).value;
+      if ((dhcsr & DHCSR_S_REGRDY) !== 0) return;
+    }
+    throw new SwdkitError(
+      'target.register-not-ready',
+      ERROR_CLASSES.target,
+      `DHCSR.S_REGRDY stayed clear after ${polls} polls while transferring core register 0x${regsel.toString(16)}`,
+      { hint: 'Core registers are reachable only while the core is halted; halt it first.' },
+    );
+  }
+
+  /** A memory access split and chunked by transfer-plan.ts, each chunk checked with GETLASTRWSTATUS(2). */
+  private async transfer(
+    direction: 'read' | 'write',
+    address: number,
+    length: number,
+    access: MemoryAccessOptions,
+    data?: Uint8Array,
+  ): Promise<Uint8Array> {
+    const { features, limits } = this.state();
+    const ap = access.ap ?? 0;
+    const csw = access.csw ?? 0;
+    if ((ap !== 0 || csw !== 0) && !features.hasMemApSelect) {
+      throw unsupported(
+        'mem-ap-select',
+        `This ST-Link firmware (${this.versionString}) can only use AP 0 with its default CSW.`,
+      );
+    }
+    const chunks = planTransfer(
+      address,
+      length,
+      {
+        maxRw8: limits.maxRw8,
+        maxRw16_32: Math.min(limits.maxRw16_32, this.options.maxMemoryPacket ?? Infinity),
+        tarBlock: Math.min(this.tarBlock, this.options.maxMemoryPacket ?? Infinity),
+        hasMem16Bit: features.hasMem16Bit,
+      },
+      access.width,
+    );
+    const out = new Uint8Array(direction === 'read' ? length : 0);
+    for (const chunk of chunks) {
+      const bytes = await this.memoryChunk(
+        direction,
+        chunk,
+        ap,
+        csw,
+        data?.subarray(chunk.offset, chunk.offset + chunk.length),
+      );
+      if (direction === 'read') out.set(bytes, chunk.offset);
+    }
+    return out;
+  }
+
+  private memoryChunk(
+    direction: 'read' | 'write',
+    chunk: TransferChunk,
+    ap: number,
+    csw: number,
+    data: Uint8Array | undefined,
+  ): Promise<Uint8Array> {
+    const kind = MEMORY_KIND[direction][chunk.width];
+    const request = { address: chunk.address, length: chunk.length, ap, csw };
+    const command: KnownCommand = { kind, ...request };
+    return retryWhileWait(
+      describeCommand(command),
+      async () => {
+        const reply = await this.send(command, data);
+        const result = direction === 'read' ? decodeReadMemoryReply(kind, request, reply) : new Uint8Array(0);
+        if (this.state().features.hasGetLastRwStatus2) {
+          const status = decodeGetLastRwStatus2Reply(await this.send({ kind: 'GETLASTRWSTATUS2' }));
+          return { status: status.status, faultAddress: status.faultAddress, result };
+        }
+        return { status: decodeStatusReply(await this.send({ kind: 'GETLASTRWSTATUS' })).status, result };
+      },
+      this.waitRetry,
+      this.sleep,
+    );
+  }
+}
+
+function unsupported(what: string, message: string): UnavailableError {
+  return new UnavailableError(`stlink-no-${what}`, message, {
+    hint: 'Update the ST-Link firmware (STSW-LINK007), or use a newer probe.',
+  });
+}
+
+function checkAligned(address: number, size: number): void {
+  if (address % size !== 0) {
+    throw new BadInputError(
+      'unaligned-access',
+      `a ${8 * size}-bit access needs a ${size}-byte aligned address, got ${hex32(address)}`,
+    );
+  }
+}
+
+function wordBytes(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  setU32le(bytes, 0, value >>> 0);
+  return bytes;
+}
