@@ -231,7 +231,7 @@ export class SharedProbe {
       return reply;
     }
     client.nrst = 'released';
-    // NRST is an open-drain line (RM0090 §7.1.2): it stays low while anyone holds it low, and a
+    // NRST is an open-drain line (RM0090 §7.1, reset circuit): it stays low while anyone holds it low, and a
     // release of a line that is already high has no edge and must not reach the probe, or a second
     // client's routine "NRST high" at init (B.2 step 11) would disturb the first client's target.
     if (this.othersHoldNrstLow(client)) return localReply(phase, ok);
