@@ -177,4 +177,15 @@ describe('Gpio', () => {
     assert.equal(gpio.read(GPIO_REG.MODER + 2, 2), 0x5500);
     assert.equal(gpio.read(GPIO_REG.MODER + 3, 1), 0x55);
   });
+
+  test('mode() decodes every MODER field', () => {
+    const { gpio, w } = port('C');
+    w(GPIO_REG.MODER, 0xe4e4_e4e4 | 0); // pins cycle input, output, alternate, analog... reversed per byte
+    const expected = ['input', 'output', 'alternate', 'analog'];
+    for (let pin = 0; pin < 16; pin++) assert.equal(gpio.mode(pin), expected[(0xe4 >>> (2 * (pin & 3))) & 3]);
+    // Output pins drive IDR, analog pins read 0 even when driven.
+    for (let pin = 0; pin < 16; pin++) gpio.driveExternal(pin, undefined);
+    w(GPIO_REG.ODR, 0xffff);
+    assert.equal(gpio.read(GPIO_REG.IDR, 4), 0x2222);
+  });
 });

@@ -49,11 +49,16 @@ function spread4(mask: number, first: number): number {
   return out;
 }
 
-/** The pins whose 2-bit field in `word` equals `value`. */
+/** The pins whose 2-bit field in `word` equals `value` (0–3), as a 16-bit mask. */
 function pinsWithField(word: number, value: number): number {
-  let mask = 0;
-  for (let pin = 0; pin < 16; pin++) if (((word >>> (2 * pin)) & 3) === value) mask |= 1 << pin;
-  return mask;
+  const lo = value & 1 ? word : ~word;
+  const hi = value & 2 ? word >>> 1 : ~(word >>> 1);
+  // Gather the even bits of the 32-bit match into 16 contiguous bits.
+  let x = lo & hi & 0x5555_5555;
+  x = (x | (x >>> 1)) & 0x3333_3333;
+  x = (x | (x >>> 2)) & 0x0f0f_0f0f;
+  x = (x | (x >>> 4)) & 0x00ff_00ff;
+  return (x | (x >>> 8)) & 0xffff;
 }
 
 /**
