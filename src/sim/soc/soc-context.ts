@@ -10,7 +10,10 @@ export interface ClockFrequencies {
   readonly hclk: number;
   readonly pclk1: number;
   readonly pclk2: number;
-  /** The LSI RC oscillator: ~32 kHz (DS8626 table 35: 17–47 kHz, typ. 32 kHz). */
+  /**
+   * The LSI RC oscillator: ~32 kHz (DS8626 table 35: 17–47 kHz, typ. 32 kHz); 0 while it is not
+   * running (RCC_CSR.LSIRDY = 0), as the RCC model reports it.
+   */
   readonly lsi: number;
 }
 
