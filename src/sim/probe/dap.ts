@@ -27,6 +27,8 @@ export class ProbeDap {
   /** SWD clocks issued since construction (transactions and line resets). */
   clocks = 0;
   transactions = 0;
+  /** Called after each WAIT with the clocks that transaction took, before it is re-issued. */
+  onWait: ((clocks: number) => void) | undefined = undefined;
   /** What SELECT holds, as far as the firmware knows; undefined after a connect or a failed write. */
   private select: number | undefined = undefined;
 
@@ -126,6 +128,7 @@ export class ProbeDap {
       this.transactions++;
       const ack = write ? this.wire.write(apNotDp, address, value >>> 0) : this.wire.read(apNotDp, address);
       if (ack !== SWD_ACK.WAIT || attempt >= this.policy.waitRetries) return ack;
+      this.onWait?.(SWD_TRANSACTION_CLOCKS);
     }
   }
 

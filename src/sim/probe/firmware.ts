@@ -1,22 +1,41 @@
-import { u32le, u8 } from '../../util/bytes.js';
 import {
   isMemoryCommand,
   memoryWidth,
   type MemoryCommand,
   type StLinkCommand,
 } from '../../protocol/commands.js';
-import { DAP_PORT_DP, RW_MISC_OP, STLINK_MODE } from '../../protocol/opcodes.js';
+import { DAP_PORT_DP, STLINK_MODE } from '../../protocol/opcodes.js';
 import { jtagKHzForDivisor, pickSpeed, swdKHzForDivisor } from '../../protocol/speed.js';
 import { STLINK_STATUS } from '../../protocol/status.js';
 import { getVersionExReplyOf, getVersionReplyOf } from '../../protocol/version.js';
+import { READALLREGS_WORDS } from '../../protocol/regsel.js';
+import {
+  encodeGetComFreqReply,
+  encodeGetCurrentModeReply,
+  encodeGetLastRwStatus2Reply,
+  encodeGetTargetVoltageReply,
+  encodeGetTraceNbReply,
+  encodeGetVersionExReply,
+  encodeGetVersionReply,
+  encodeReadAllRegsReply,
+  encodeReadIdcodesReply,
+  encodeReadMemoryReply,
+  encodeRwMiscInReply,
+  decodeRwMiscOutData,
+  encodeSetComFreqReply,
+  encodeStatusReply,
+  encodeStatusWordReply,
+  targetVoltageReplyFor,
+  type RwMiscItem,
+  type RwMiscResult,
+} from '../../protocol/replies.js';
 import { DP_REG } from '../soc/debug-port/swd.js';
 import { AIRCR_SYSRESETREQ, CSW, DCRSR_REGWNR, DEBUG_REG, DHCSR_S_REGRDY, MEM_AP } from './adiv5.js';
 import { DEFAULT_DAP_POLICY, ProbeDap, type DapPolicy } from './dap.js';
 import { MemAp, type AccessBytes } from './mem-ap.js';
 import type { ProbeModel } from './models.js';
-import * as reply from './replies.js';
 import type { ProbeTargetLink } from './target-link.js';
-import { NRST_PULSE_NS } from './timing.js';
+import { NRST_PULSE_NS, swdCostNs } from './timing.js';
 
 const OK = STLINK_STATUS.DEBUG_ERR_OK;
 
@@ -38,6 +57,8 @@ export const DEFAULT_FIRMWARE_POLICY: FirmwarePolicy = {
 export interface CommandEffect {
   /** Virtual time the command spends beyond USB and SWD transactions (an NRST pulse). */
   extraNs: number;
+  /** Part of the command's SWD time the board has already run (while WAITs were re-issued). */
+  ranNs: number;
 }
 
 /**
@@ -74,7 +95,18 @@ export class StLinkFirmware {
     this.memAp = new MemAp(this.dap, this.policy.tarBlockBytes);
     this.swdKHz = model.defaultSwdKHz;
     this.jtagKHz = model.defaultJtagKHz;
+    const runFor = link.runFor?.bind(link);
+    if (runFor !== undefined) {
+      this.dap.onWait = (clocks) => {
+        const ns = swdCostNs(clocks, this.swdKHz);
+        runFor(ns);
+        if (this.effect !== undefined) this.effect.ranNs += ns;
+      };
+    }
   }
+
+  /** The effect record of the command being executed (for the WAIT hook). */
+  private effect: CommandEffect | undefined = undefined;
 
   /** Power-on of the probe (USB plug): MASS mode, default clocks, no memory status. */
   powerOn(): void {
@@ -87,17 +119,26 @@ export class StLinkFirmware {
   }
 
   execute(command: StLinkCommand, data: Uint8Array, effect: CommandEffect): Uint8Array {
+    this.effect = effect;
+    try {
+      return this.dispatch(command, data, effect);
+    } finally {
+      this.effect = undefined;
+    }
+  }
+
+  private dispatch(command: StLinkCommand, data: Uint8Array, effect: CommandEffect): Uint8Array {
     const f = this.model.features;
     const unknown = Uint8Array.of(STLINK_STATUS.UNKNOWN_CMD);
     switch (command.kind) {
       case 'GET_VERSION':
-        return reply.getVersionReply(getVersionReplyOf(this.model.version));
+        return encodeGetVersionReply(getVersionReplyOf(this.model.version));
       case 'GET_VERSION_EX':
         return this.model.version.stlink >= 3
-          ? reply.getVersionExReply(getVersionExReplyOf(this.model.version))
+          ? encodeGetVersionExReply(getVersionExReplyOf(this.model.version))
           : unknown;
       case 'GET_CURRENT_MODE':
-        return reply.currentModeReply(this.mode);
+        return encodeGetCurrentModeReply(this.mode);
       case 'GET_TARGET_VOLTAGE':
         return f.hasTargetVoltage ? this.targetVoltage() : unknown;
       case 'DFU_EXIT':
@@ -107,47 +148,47 @@ export class StLinkFirmware {
       case 'SWIM_EXIT':
         return unknown;
       case 'APIV2_ENTER':
-        return reply.statusReply(this.enter(command.mode));
+        return encodeStatusReply(this.enter(command.mode));
       case 'SWD_SET_FREQ': {
         if (!f.hasSwdSetFreq) return unknown;
         // Known divisors are ST's table (A.6); the table fits 4 MHz / (divisor + 1) for the rest.
         this.swdKHz = swdKHzForDivisor(command.divisor) ?? 4000 / (command.divisor + 1);
-        return reply.statusReply(OK);
+        return encodeStatusReply(OK);
       }
       case 'JTAG_SET_FREQ': {
         if (!f.hasJtagSetFreq) return unknown;
         this.jtagKHz = jtagKHzForDivisor(command.divisor) ?? 36000 / Math.max(4, command.divisor);
-        return reply.statusReply(OK);
+        return encodeStatusReply(OK);
       }
       case 'APIV3_GET_COM_FREQ':
         if (!f.hasComFreq) return unknown;
-        return reply.getComFreqReply(OK, this.comFrequencies(command.protocol));
+        return encodeGetComFreqReply({ status: OK, frequenciesKHz: this.comFrequencies(command.protocol) });
       case 'APIV3_SET_COM_FREQ': {
         if (!f.hasComFreq) return unknown;
         // The firmware applies the fastest frequency it has at or below the request and reports it.
         const { kHz } = pickSpeed(this.comFrequencies(command.protocol), command.kHz);
         if (command.protocol === 'swd') this.swdKHz = kHz;
         else this.jtagKHz = kHz;
-        return reply.statusValueReply(OK, kHz);
+        return encodeSetComFreqReply({ status: OK, appliedKHz: kHz });
       }
       case 'DRIVE_NRST':
-        return reply.statusReply(this.driveNrst(command.action, effect));
+        return encodeStatusReply(this.driveNrst(command.action, effect));
       case 'GETLASTRWSTATUS':
-        return reply.statusReply(this.lastRwStatus);
+        return encodeStatusReply(this.lastRwStatus);
       case 'GETLASTRWSTATUS2':
         return f.hasGetLastRwStatus2
-          ? reply.lastRwStatus2Reply(this.lastRwStatus, this.lastRwFaultAddress)
+          ? encodeGetLastRwStatus2Reply({ status: this.lastRwStatus, faultAddress: this.lastRwFaultAddress })
           : unknown;
       case 'START_TRACE_RX':
         if (!f.hasTrace) return unknown;
-        return reply.statusReply(
+        return encodeStatusReply(
           command.baudHz <= this.model.limits.maxTraceBaudHz ? OK : STLINK_STATUS.FREQ_NOT_SUPPORTED,
         );
       case 'STOP_TRACE_RX':
-        return f.hasTrace ? reply.statusReply(OK) : unknown;
+        return f.hasTrace ? encodeStatusReply(OK) : unknown;
       case 'GET_TRACE_NB':
         // No SWO pin is modelled: never any trace bytes waiting.
-        return f.hasTrace ? reply.traceCountReply(0) : unknown;
+        return f.hasTrace ? encodeGetTraceNbReply(0) : unknown;
       case 'APIV1':
       case 'unknown':
         return unknown;
@@ -162,9 +203,9 @@ export class StLinkFirmware {
 
   /** factor = ADC count of the 1.2 V reference, reading = ADC count of VTref/2 (A.3). */
   private targetVoltage(): Uint8Array {
-    const factor = this.model.voltageFactor;
-    const volts = Math.max(0, this.link.targetVoltage());
-    return reply.targetVoltageReply(factor, Math.round((volts * factor) / 2.4));
+    return encodeGetTargetVoltageReply(
+      targetVoltageReplyFor(this.link.targetVoltage(), this.model.voltageFactor),
+    );
   }
 
   private enter(mode: 'swd' | 'jtag' | 'jtag-with-reset'): number {
@@ -201,60 +242,60 @@ export class StLinkFirmware {
     const notDebug = STLINK_STATUS.CMD_ERROR;
     switch (command.kind) {
       case 'READ_IDCODES': {
-        if (!debug) return reply.readIdcodesReply(notDebug, 0);
+        if (!debug) return encodeReadIdcodesReply({ status: notDebug, idcode: 0 });
         const status = this.dap.dpRead(DP_REG.DPIDR);
-        return reply.readIdcodesReply(status, status === OK ? this.dap.value : 0);
+        return encodeReadIdcodesReply({ status, idcode: status === OK ? this.dap.value : 0 });
       }
       case 'RESETSYS':
         // The firmware's system reset is AIRCR.SYSRESETREQ through the AHB-AP; what it does while NRST
         // is held low is the target's business (the chip is already in reset).
-        return reply.statusReply(
+        return encodeStatusReply(
           debug ? this.memAp.write32(0, DEBUG_REG.AIRCR, AIRCR_SYSRESETREQ) : notDebug,
         );
       case 'READREG': {
-        if (!debug) return reply.statusValueReply(notDebug, 0);
+        if (!debug) return encodeStatusWordReply({ status: notDebug, value: 0 });
         const status = this.readCoreRegister(command.regsel);
-        return reply.statusValueReply(status, status === OK ? this.memAp.value : 0);
+        return encodeStatusWordReply({ status, value: status === OK ? this.memAp.value : 0 });
       }
       case 'WRITEREG':
-        return reply.statusReply(debug ? this.writeCoreRegister(command.regsel, command.value) : notDebug);
+        return encodeStatusReply(debug ? this.writeCoreRegister(command.regsel, command.value) : notDebug);
       case 'READALLREGS': {
-        if (!debug) return reply.readAllRegsReply(notDebug, []);
+        if (!debug) return readAllRegsReply(notDebug, []);
         // 21 words: REGSEL 0x00–0x14 in order (r0–r15, xPSR, MSP, PSP, the reserved 0x13, CONTROL/FAULTMASK/BASEPRI/PRIMASK).
         const words: number[] = [];
         for (let regsel = 0; regsel <= 0x14; regsel++) {
           const status = this.readCoreRegister(regsel);
-          if (status !== OK) return reply.readAllRegsReply(status, words);
+          if (status !== OK) return readAllRegsReply(status, words);
           words.push(this.memAp.value);
         }
-        return reply.readAllRegsReply(OK, words);
+        return readAllRegsReply(OK, words);
       }
       case 'READDEBUGREG': {
-        if (!debug) return reply.statusValueReply(notDebug, 0);
+        if (!debug) return encodeStatusWordReply({ status: notDebug, value: 0 });
         const status = this.debugRegisterCheck(command.address) ?? this.memAp.read32(0, command.address);
-        return reply.statusValueReply(status, status === OK ? this.memAp.value : 0);
+        return encodeStatusWordReply({ status, value: status === OK ? this.memAp.value : 0 });
       }
       case 'WRITEDEBUGREG': {
-        if (!debug) return reply.statusReply(notDebug);
+        if (!debug) return encodeStatusReply(notDebug);
         const status =
           this.debugRegisterCheck(command.address) ?? this.memAp.write32(0, command.address, command.value);
-        return reply.statusReply(status);
+        return encodeStatusReply(status);
       }
       case 'INIT_AP':
         if (!f.hasApInit) return unknown;
-        return reply.statusReply(debug ? this.initAp(command.ap) : notDebug);
+        return encodeStatusReply(debug ? this.initAp(command.ap) : notDebug);
       case 'CLOSE_AP_DBG':
         if (!f.hasApInit) return unknown;
-        return reply.statusReply(debug ? OK : notDebug);
+        return encodeStatusReply(debug ? OK : notDebug);
       case 'READ_DAP_REG': {
         if (!f.hasDapReg) return unknown;
-        if (!debug) return reply.statusValueReply(notDebug, 0);
+        if (!debug) return encodeStatusWordReply({ status: notDebug, value: 0 });
         const status = this.readDapRegister(command.port, command.register);
-        return reply.statusValueReply(status, status === OK ? this.dap.value : 0);
+        return encodeStatusWordReply({ status, value: status === OK ? this.dap.value : 0 });
       }
       case 'WRITE_DAP_REG':
         if (!f.hasDapReg) return unknown;
-        return reply.statusReply(
+        return encodeStatusReply(
           debug ? this.writeDapRegister(command.port, command.register, command.value) : notDebug,
         );
       case 'RW_MISC_OUT':
@@ -322,48 +363,43 @@ export class StLinkFirmware {
   }
 
   /**
-   * RW_MISC_OUT's batch (A.8): type bytes padded to 4, then one LE word per item; results for
-   * RW_MISC_IN: the value words, then the status words. Items act on the selected AP's TAR and DRW.
+   * RW_MISC_OUT's batch (A.8) on the selected AP's TAR and DRW, word-sized (the firmware writes the
+   * AP's CSW before the first access). The results wait for RW_MISC_IN. A batch whose data does not
+   * parse, or that is longer than the firmware takes, fails item by item with 0x08 CMD_ERROR.
    */
   private rwMisc(items: number, data: Uint8Array, debug: boolean): Uint8Array {
-    const count = Math.min(items, this.model.limits.maxRwMiscItems);
-    const out = new Uint8Array(8 * items);
-    const view = new DataView(out.buffer);
-    const valuesAt = Math.ceil(items / 4) * 4;
-    let ap = 0;
-    let cswSet = false;
-    for (let i = 0; i < items; i++) {
-      let status: number = STLINK_STATUS.CMD_ERROR;
-      let value = 0;
-      if (debug && i < count && valuesAt + 4 * i + 4 <= data.length) {
-        const op = u8(data, i);
-        const word = u32le(data, valuesAt + 4 * i);
-        // The batch is of word accesses: the firmware sets the selected AP's CSW before the first.
-        if (!cswSet && (op === RW_MISC_OP.address || op === RW_MISC_OP.write || op === RW_MISC_OP.read)) {
-          status = this.dap.apWrite(
-            ap,
-            MEM_AP.CSW,
-            (CSW.DEFAULT_HIGH | CSW.SIZE_32 | CSW.ADDRINC_SINGLE) >>> 0,
-          );
-          cswSet = status === OK;
-        }
-        if (!cswSet && op !== RW_MISC_OP['select-ap'])
-          status = status === OK ? STLINK_STATUS.CMD_ERROR : status;
-        else if (op === RW_MISC_OP.address) status = this.dap.apWrite(ap, MEM_AP.TAR, word);
-        else if (op === RW_MISC_OP.write) status = this.dap.apWrite(ap, MEM_AP.DRW, word);
-        else if (op === RW_MISC_OP.read) {
-          status = this.dap.apRead(ap, MEM_AP.DRW);
-          value = this.dap.value;
-        } else if (op === RW_MISC_OP['select-ap']) {
-          ap = word & 0xff;
-          cswSet = false;
-          status = OK;
-        }
-      }
-      view.setUint32(4 * i, value >>> 0, true);
-      view.setUint32(4 * (items + i), status, true);
+    let batch: RwMiscItem[] | undefined;
+    try {
+      batch = items <= this.model.limits.maxRwMiscItems ? decodeRwMiscOutData(items, data) : undefined;
+    } catch {
+      batch = undefined;
     }
-    return out;
+    const failed: RwMiscResult = { value: 0, status: STLINK_STATUS.CMD_ERROR };
+    if (batch === undefined || !debug)
+      return encodeRwMiscInReply(Array.from({ length: items }, () => failed));
+    let ap = 0;
+    let cswWritten = false;
+    const results = batch.map((item): RwMiscResult => {
+      if (item.op === 'select-ap') {
+        ap = item.value & 0xff;
+        cswWritten = false;
+        return { value: 0, status: OK };
+      }
+      if (!cswWritten) {
+        const status = this.dap.apWrite(
+          ap,
+          MEM_AP.CSW,
+          (CSW.DEFAULT_HIGH | CSW.SIZE_32 | CSW.ADDRINC_SINGLE) >>> 0,
+        );
+        if (status !== OK) return { value: 0, status };
+        cswWritten = true;
+      }
+      if (item.op === 'address') return { value: 0, status: this.dap.apWrite(ap, MEM_AP.TAR, item.value) };
+      if (item.op === 'write') return { value: 0, status: this.dap.apWrite(ap, MEM_AP.DRW, item.value) };
+      const status = this.dap.apRead(ap, MEM_AP.DRW);
+      return { value: status === OK ? this.dap.value : 0, status };
+    });
+    return encodeRwMiscInReply(results);
   }
 
   private memoryCommand(command: MemoryCommand, data: Uint8Array, debug: boolean): Uint8Array {
@@ -380,8 +416,7 @@ export class StLinkFirmware {
     // Firmware without multi-AP memory access ignores bytes 8–11 (A.7 HAS_CSW).
     const ap = f.hasMemApSelect ? command.ap : 0;
     const csw = f.hasMemApSelect ? command.csw : 0;
-    // The one-byte read's reply is two bytes, the second is padding (A.5).
-    const out = isRead ? new Uint8Array(size === 1 && length === 1 ? 2 : length) : new Uint8Array(0);
+    const out = new Uint8Array(isRead ? length : 0);
     const limit = size === 1 ? this.model.limits.maxRw8 : this.model.limits.maxRw16_32;
     let status: number;
     let faultAddress = 0;
@@ -398,6 +433,13 @@ export class StLinkFirmware {
     }
     this.lastRwStatus = status;
     this.lastRwFaultAddress = faultAddress;
-    return out;
+    // The one-byte read's reply is two bytes, the second padding (A.5): the codec knows.
+    return isRead ? encodeReadMemoryReply(kind, command, out) : out;
   }
+}
+
+/** READALLREGS carries 21 words whatever happened; after a failure the unread ones are 0. */
+function readAllRegsReply(status: number, words: readonly number[]): Uint8Array {
+  const registers = Array.from({ length: READALLREGS_WORDS }, (_, i) => words[i] ?? 0);
+  return encodeReadAllRegsReply({ status, registers });
 }

@@ -14,4 +14,10 @@ export interface ProbeTargetLink {
   setNrst(low: boolean): void;
   /** For timed pin actions (the end of a DRIVE_NRST pulse) as events on the board's time. */
   readonly clock: VirtualClock;
+  /**
+   * Lets the board's time pass while the probe waits on the target within one command (re-issuing a
+   * WAITed transaction: the stall only ends as the target's clock moves). Without it, time passes
+   * only between commands.
+   */
+  runFor?(ns: number): void;
 }

@@ -19,6 +19,9 @@ export class FakeSwdTarget implements SwdWire {
   silent = false;
   /** The next `injectWaits` transactions answer WAIT. */
   injectWaits = 0;
+  /** AP accesses and RDBUFF reads answer WAIT until `now()` reaches this (a stalled AHB transfer). */
+  stallUntil = 0;
+  now: () => number = () => 0;
   /** Each transaction, as "R DP 0x0", "W AP 0x4 0x20000000". */
   readonly log: string[] = [];
   readData = 0;
@@ -68,10 +71,7 @@ export class FakeSwdTarget implements SwdWire {
       return SWD_ACK.OK;
     }
     if (this.ctrlStat & CTRL_STAT.STICKYERR) return SWD_ACK.FAULT;
-    if (this.injectWaits > 0) {
-      this.injectWaits--;
-      return SWD_ACK.WAIT;
-    }
+    if (this.waiting(apNotDp || address === DP_REG.RDBUFF)) return SWD_ACK.WAIT;
     if (!apNotDp) {
       this.readData = address === DP_REG.RDBUFF ? this.rdbuff : 0;
       return SWD_ACK.OK;
@@ -90,10 +90,7 @@ export class FakeSwdTarget implements SwdWire {
       return SWD_ACK.OK;
     }
     if (this.ctrlStat & CTRL_STAT.STICKYERR) return SWD_ACK.FAULT;
-    if (this.injectWaits > 0) {
-      this.injectWaits--;
-      return SWD_ACK.WAIT;
-    }
+    if (this.waiting(apNotDp)) return SWD_ACK.WAIT;
     if (apNotDp) {
       this.apWrite((this.select & 0xf0) | address, value >>> 0);
       return SWD_ACK.OK;
@@ -105,6 +102,14 @@ export class FakeSwdTarget implements SwdWire {
       this.ctrlStat = (this.ctrlStat & CTRL_STAT.STICKYERR) | req | (req << 1);
     }
     return SWD_ACK.OK;
+  }
+
+  private waiting(stallable: boolean): boolean {
+    if (this.injectWaits > 0) {
+      this.injectWaits--;
+      return true;
+    }
+    return stallable && this.now() < this.stallUntil;
   }
 
   private get apsel(): number {
@@ -235,7 +240,17 @@ export class FakeBoard implements ProbeTargetLink {
   readonly nrstHistory: boolean[] = [];
   volts = 3.0;
 
-  constructor(readonly swd: FakeSwdTarget = new FakeSwdTarget()) {}
+  /** Virtual time the probe let pass inside commands (runFor). */
+  ranNs = 0;
+
+  constructor(readonly swd: FakeSwdTarget = new FakeSwdTarget()) {
+    swd.now = () => this.clock.now;
+  }
+
+  runFor(ns: number): void {
+    this.ranNs += ns;
+    this.clock.advanceTo(this.clock.now + ns);
+  }
 
   targetVoltage(): number {
     return this.volts;

@@ -279,6 +279,19 @@ describe('VirtualStLinkDevice: WAIT, registers, DAP, NRST', () => {
     assert.ok(status === 0x10 || status === 0x14, `WAIT status, got 0x${status?.toString(16)}`);
   });
 
+  it('WAIT retries let the board run, so a stall that ends during them succeeds; that time is not charged twice', () => {
+    const r = rig();
+    r.enter();
+    r.target.stallUntil = r.board.clock.now + 200_000;
+    const before = r.board.clock.now;
+    assert.equal(r.hexOf('F2 36 00 ED 00 E0', 8), '80 00 00 00 41 c2 0f 41');
+    const ran = r.board.clock.now - before;
+    assert.ok(ran >= 200_000 && ran < 200_000 + 2 * 25_556, `ran ${ran} ns`);
+    assert.equal(r.board.ranNs, ran);
+    const cost = r.device.lastExchangeNanoseconds();
+    assert.ok(Math.abs(r.charged.at(-1)! - (cost - ran)) < 1e-6);
+  });
+
   it('READREG/WRITEREG round-trip every REGSEL family through DCRSR/DCRDR', () => {
     const r = rig();
     r.enter();

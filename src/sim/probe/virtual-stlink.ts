@@ -50,7 +50,7 @@ export class VirtualStLinkDevice {
   private totalNs = 0;
   private lastNs = 0;
   private readonly charge: ChargeCost | undefined;
-  private readonly effect: CommandEffect = { extraNs: 0 };
+  private readonly effect: CommandEffect = { extraNs: 0, ranNs: 0 };
 
   constructor(link: ProbeTargetLink, options: VirtualStLinkOptions = {}) {
     const model = options.model ?? 'v2-1';
@@ -70,6 +70,7 @@ export class VirtualStLinkDevice {
         : { kind: 'unknown', bytes: command.slice(), reason: `${command.length}-byte command block` };
     const clocksBefore = this.firmware.dap.clocks;
     this.effect.extraNs = 0;
+    this.effect.ranNs = 0;
     const natural = this.firmware.execute(decoded, data, this.effect);
     const replyBytes = phase.kind === 'read' ? fit(natural, phase.length) : EMPTY;
     const payload = COMMAND_LENGTH + (phase.kind === 'read' ? phase.length : data.length);
@@ -78,7 +79,8 @@ export class VirtualStLinkDevice {
       usbCostNs(this.model.usb, payload) + swdCostNs(clocks, this.firmware.swdKHz) + this.effect.extraNs;
     this.lastNs = cost;
     this.totalNs += cost;
-    const charged = this.charge?.(cost);
+    // What the board already ran during the command (WAIT retries) is not charged twice.
+    const charged = this.charge?.(cost - this.effect.ranNs);
     return charged instanceof Promise ? charged.then(() => replyBytes) : replyBytes;
   }
 
