@@ -30,15 +30,27 @@ export class BusClocks {
     return this.file(at >>> 3)[at & 7]!;
   }
 
-  /** Writes a register; `onReset` hears of every xxxRSTR bit going from 0 to 1. */
-  write(reg: number, value: number, onReset: ((enable: ClockEnable) => void) | undefined): void {
+  /**
+   * Writes a register; `onReset` hears of every xxxRSTR bit going from 0 to 1, `onEnable` of every
+   * xxxENR whose value changed.
+   */
+  write(
+    reg: number,
+    value: number,
+    onReset: ((enable: ClockEnable) => void) | undefined,
+    onEnable: ((register: ClockEnable['register']) => void) | undefined,
+  ): void {
     const at = familyAndBus(reg);
     if (at < 0) return;
     const family = at >>> 3;
     const index = at & 7;
     const layout = BUS_REGISTERS[BUSES[index]!];
-    if (family === ENR) this.enr[index] = value & layout.enr;
-    else if (family === LPENR) this.lpenr[index] = value & layout.lpenr;
+    if (family === ENR) {
+      const next = value & layout.enr;
+      const changed = next !== this.enr[index];
+      this.enr[index] = next;
+      if (changed) onEnable?.(ENR_NAMES[index]!);
+    } else if (family === LPENR) this.lpenr[index] = value & layout.lpenr;
     else {
       const next = value & layout.rstr;
       const rising = next & ~this.rstr[index]!;

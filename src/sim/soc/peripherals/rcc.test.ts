@@ -154,6 +154,16 @@ describe('Rcc', () => {
     assert.equal(r(RCC_REG.AHB1ENR), 0x08);
   });
 
+  test('an ENR write that changes the register is reported', () => {
+    const { rcc, w } = setup();
+    const seen: string[] = [];
+    rcc.onClockEnableChange = (register) => seen.push(register);
+    w(RCC_REG.APB1ENR, 1 << 11);
+    w(RCC_REG.APB1ENR, 1 << 11);
+    w(RCC_REG.AHB1ENR, 0x0010_0001);
+    assert.deepEqual(seen, ['APB1ENR', 'AHB1ENR']);
+  });
+
   test('setting an xxxRSTR bit reports the peripheral to reset, once', () => {
     const { rcc, w } = setup();
     const seen: string[] = [];

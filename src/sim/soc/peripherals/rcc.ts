@@ -69,6 +69,8 @@ export class Rcc implements Peripheral {
   onFrequencyChange: (() => void) | undefined = undefined;
   /** Called when a xxxRSTR bit is set: the peripheral behind that enable bit is to be reset. */
   onPeripheralReset: ((enable: ClockEnable) => void) | undefined = undefined;
+  /** Called after a write changed an xxxENR register (peripherals that count need their clock). */
+  onClockEnableChange: ((register: ClockEnable['register']) => void) | undefined = undefined;
 
   private readonly hseHz: number;
   private readonly lseHz: number;
@@ -261,7 +263,7 @@ export class Rcc implements Peripheral {
         this.plli2scfgr = value & PLLI2SCFGR.WRITABLE;
         return;
     }
-    this.buses.write(reg, value, this.onPeripheralReset);
+    this.buses.write(reg, value, this.onPeripheralReset, this.onClockEnableChange);
   }
 
   private writeCr(value: number): void {

@@ -133,4 +133,21 @@ describe('Wwdg', () => {
     ctx.advance(2 * 2 * TICK);
     assert.equal(r(WWDG_REG.CR), 0x7f - 4);
   });
+
+  test('with its clock gated off (WWDGEN = 0) the counter stands still and sets no EWIF', () => {
+    const ctx = new FakeSocContext();
+    let enabled = false;
+    const wwdg = new Wwdg(ctx, { clockEnabled: () => enabled });
+    ctx.advance(1000 * TICK);
+    assert.equal(wwdg.counter, 0x7f);
+    assert.equal(wwdg.read(WWDG_REG.SR, 4), 0);
+    enabled = true;
+    wwdg.clockGateChanged();
+    ctx.advance(3 * TICK + 1);
+    assert.equal(wwdg.counter, 0x7c);
+    enabled = false;
+    wwdg.clockGateChanged();
+    ctx.advance(100 * TICK);
+    assert.equal(wwdg.counter, 0x7c);
+  });
 });

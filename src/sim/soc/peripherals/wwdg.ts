@@ -14,13 +14,19 @@ export const WWDG_IRQ = 0;
 /** DBGMCU_APB1_FZ.DBG_WWDG_STOP (RM0090 §38.16.4). */
 const DBG_WWDG_STOP = 1 << 11;
 
+export interface WwdgOptions {
+  /** RCC_APB1ENR.WWDGEN (RM0090 §7.3.13): the counter runs on PCLK1 only while it is set. */
+  readonly clockEnabled?: () => boolean;
+}
+
 /**
  * Window watchdog (RM0090 §20). The 7-bit counter T is free-running (it counts even while WDGA is
  * 0) at PCLK1 / 4096 / 2^WDGTB; never ticked, it is computed from an anchor on a tick boundary.
  * EWIF is set when it reaches 0x40 (interrupt 0 if EWI), and with WDGA set the chip resets when T6
  * clears (0x40 → 0x3F), when software writes T6 = 0, or when CR is written while T > W. Frozen
  * while the core is halted with DBG_WWDG_STOP. Call `frequencyChanged` when PCLK1 changes.
- * Not modelled: the counter stops while APB1ENR.WWDGEN is 0 on silicon; here it always counts.
+ * The counter needs its APB1 clock (WWDGEN): pass `clockEnabled` and call `clockGateChanged` when
+ * RCC_APB1ENR changes; without the option it counts as if always clocked.
  * Byte, half-word and word accesses are merged into the registers.
  */
 export class Wwdg implements Peripheral {
@@ -43,7 +49,13 @@ export class Wwdg implements Peripheral {
   private frozen = false;
   private timer: TimerHandle | undefined = undefined;
 
-  constructor(private readonly ctx: SocContext) {
+  private readonly clockEnabled: () => boolean;
+
+  constructor(
+    private readonly ctx: SocContext,
+    options: WwdgOptions = {},
+  ) {
+    this.clockEnabled = options.clockEnabled ?? (() => true);
     this.irqLine = ctx.irq(WWDG_IRQ);
     this.reset('power-on');
   }
@@ -61,6 +73,12 @@ export class Wwdg implements Peripheral {
   }
 
   frequencyChanged(): void {
+    this.settle();
+    this.arm();
+  }
+
+  /** RCC_APB1ENR changed: WWDGEN may have started or stopped the counter's clock. */
+  clockGateChanged(): void {
     this.settle();
     this.arm();
   }
@@ -141,7 +159,7 @@ export class Wwdg implements Peripheral {
     this.timer = undefined;
     const pclk1 = this.ctx.clocks.pclk1;
     const wdgtb = (this.cfr >>> WWDG_CFR.WDGTB_SHIFT) & 3;
-    const counting = !this.frozen && pclk1 > 0;
+    const counting = !this.frozen && pclk1 > 0 && this.clockEnabled();
     const tickNs = counting ? (4096 * (1 << wdgtb) * NS_PER_SECOND) / pclk1 : 0;
     this.tickNs = tickNs;
     if (!counting) return;
