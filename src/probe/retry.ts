@@ -1,3 +1,4 @@
+import { SwdkitError } from '../util/errors.js';
 import { isStatusOk, isStatusRetryable, StLinkStatusError } from '../protocol/status.js';
 
 /**
@@ -5,7 +6,13 @@ import { isStatusOk, isStatusRetryable, StLinkStatusError } from '../protocol/st
  * (SWD_AP_WAIT) or 0x14 (SWD_DP_WAIT) re-sends the whole command — or the whole memory chunk with its
  * GETLASTRWSTATUS(2) — up to `retries` more times, sleeping 1, 2, 4, … ms in between (OpenOCD: 8
  * retries, 1…128 ms). Every other status is final.
+ *
+ * An stlink-server's TCP_BUSY is the same condition one layer out (D.2: OpenOCD maps it to
+ * ERROR_WAIT), so the error the stlink-server client raises for it is retried here too.
  */
+
+/** The code src/transport/stlink-server/client.ts gives a TCP_BUSY reply. */
+export const SERVER_BUSY_CODE = 'unavailable.stlink-server-busy';
 export interface WaitRetryPolicy {
   /** How many times a command is re-sent after a WAIT (so at most retries + 1 attempts). */
   readonly retries: number;
@@ -38,7 +45,16 @@ export async function retryWhileWait<T>(
 ): Promise<T> {
   let delay = policy.firstDelayMs;
   for (let tries = 1; ; tries++) {
-    const outcome = await attempt();
+    let outcome: Attempt<T>;
+    try {
+      outcome = await attempt();
+    } catch (error) {
+      if (!(error instanceof SwdkitError && error.code === SERVER_BUSY_CODE) || tries > policy.retries)
+        throw error;
+      await sleep(delay);
+      delay *= 2;
+      continue;
+    }
     if (isStatusOk(outcome.status)) return outcome.result;
     if (!isStatusRetryable(outcome.status) || tries > policy.retries) {
       throw new StLinkStatusError(outcome.status, what, {

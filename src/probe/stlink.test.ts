@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { fromHex } from '../util/bytes.js';
 import { SwdkitError, UnavailableError } from '../util/errors.js';
 import { StLinkStatusError } from '../protocol/status.js';
-import { encodeGetComFreqReply, encodeGetVersionReply, encodeSetComFreqReply } from '../protocol/replies.js';
+import {
+  encodeGetComFreqReply,
+  encodeGetVersionReply,
+  encodeRwMiscOutData,
+  encodeSetComFreqReply,
+} from '../protocol/replies.js';
 import { StLink, type StLinkOptions } from './stlink.js';
 import { fails, noData, reads, ScriptedTransport, writes, type ScriptStep } from './testing.js';
 
@@ -524,3 +529,95 @@ describe('registers, debug registers, NRST, reset, exit, close', () => {
     assert.equal(t.closed, true);
   });
 });
+
+describe('batches and trace', () => {
+  it('readWords/writeWords without batching: one READDEBUGREG / WRITEDEBUGREG per word', async () => {
+    const { stlink, t } = await inSwd();
+    t.expect(
+      reads('f2 36 00 20 00 e0', '80 00 00 00 60 02 00 00'),
+      reads('f2 36 00 10 00 e0', '80 00 00 00 00 00 00 40'),
+      reads('f2 35 08 20 00 e0 00 00 00 00', OK),
+    );
+    assert.deepEqual(await stlink.readWords([0xe000_2000, 0xe000_1000]), [0x260, 0x4000_0000]);
+    await stlink.writeWords([{ address: 0xe000_2008, value: 0 }]);
+    t.done();
+  });
+
+  it('with batchWithRwMisc on V2J40: one RW_MISC_OUT/IN pair, AP selected first (A.8)', async () => {
+    const { stlink, t } = await inSwd({ batchWithRwMisc: true });
+    t.expect(
+      writes('f2 51 03 00 00 00', '05 03 03 00  00 00 00 00  00 20 00 e0  00 10 00 e0'),
+      reads('f2 52', '00 00 00 00 60 02 00 00 00 00 00 40  80 00 00 00 80 00 00 00 80 00 00 00'),
+      writes('f2 51 03 00 00 00', '05 01 02 00  00 00 00 00  08 20 00 e0  00 00 00 00'),
+      reads('f2 52', '00 00 00 00 00 00 00 00 00 00 00 00  80 00 00 00 80 00 00 00 80 00 00 00'),
+    );
+    assert.deepEqual(await stlink.readWords([0xe000_2000, 0xe000_1000]), [0x260, 0x4000_0000]);
+    await stlink.writeWords([{ address: 0xe000_2008, value: 0 }]);
+    t.done();
+  });
+
+  it('an RW_MISC item status fails the batch; a WAIT re-sends it', async () => {
+    const { sleeps, options } = recordingSleep();
+    const { stlink, t } = await inSwd({ ...options, batchWithRwMisc: true });
+    const out = writes('f2 51 02 00 00 00', '05 03 00 00  00 00 00 00  00 00 00 60');
+    t.expect(
+      out,
+      reads('f2 52', '00 00 00 00 00 00 00 00  80 00 00 00 10 00 00 00'),
+      out,
+      reads('f2 52', '00 00 00 00 00 00 00 00  80 00 00 00 11 00 00 00'),
+    );
+    await assert.rejects(
+      stlink.readWords([0x6000_0000]),
+      (e: unknown) => e instanceof StLinkStatusError && e.statusName === 'SWD_AP_FAULT',
+    );
+    assert.deepEqual(sleeps, [1]);
+    t.done();
+  });
+
+  it('batches are cut at the firmware item limit (64 on V2, one of them the AP select)', async () => {
+    const { stlink, t } = await inSwd({ batchWithRwMisc: true });
+    const addresses = Array.from({ length: 70 }, (_, i) => 0x2000_0000 + 4 * i);
+    for (const count of [63, 7]) {
+      const items = count + 1;
+      t.expect(
+        writes(Uint8Array.of(0xf2, 0x51, items), encodeRwMiscOut(addresses.splice(0, count))),
+        reads(
+          'f2 52',
+          Uint8Array.from({ length: 8 * items }, (_, i) => (i >= 4 * items && i % 4 === 0 ? 0x80 : 0)),
+        ),
+      );
+    }
+    assert.equal(
+      (await stlink.readWords(Array.from({ length: 70 }, (_, i) => 0x2000_0000 + 4 * i))).length,
+      70,
+    );
+    t.done();
+  });
+
+  it('SWO: START_TRACE_RX with a 4096-byte buffer, GET_TRACE_NB then the trace endpoint, STOP', async () => {
+    const { stlink, t } = await inSwd();
+    t.expect(reads('f2 40 00 10 80 84 1e 00', OK), reads('f2 42', '00 00'), reads('f2 41', OK));
+    await stlink.startTrace(2_000_000);
+    assert.deepEqual(await stlink.readTrace(), new Uint8Array(0));
+    await stlink.stopTrace();
+    await assert.rejects(stlink.startTrace(4_000_000), /outside what this ST-Link receives/);
+    t.done();
+  });
+
+  it('TCP_BUSY from an stlink-server is retried like WAIT (D.2)', async () => {
+    const { sleeps, options } = recordingSleep();
+    const { stlink, t } = await openWith(V2J40, options);
+    const busy = new UnavailableError('stlink-server-busy', 'busy');
+    t.expect(fails(reads('f2 32', OK), busy), reads('f2 32', OK));
+    await stlink.resetSys();
+    assert.deepEqual(sleeps, [1]);
+    t.done();
+  });
+});
+
+function encodeRwMiscOut(addresses: number[]): Uint8Array {
+  return encodeRwMiscOutData([
+    { op: 'select-ap', value: 0 },
+    ...addresses.map((a) => ({ op: 'read' as const, value: a })),
+  ]);
+}

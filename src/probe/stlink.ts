@@ -17,12 +17,16 @@ import {
   decodeGetVersionExReply,
   decodeGetVersionReply,
   decodeReadIdcodesReply,
+  decodeGetTraceNbReply,
   decodeReadMemoryReply,
+  decodeRwMiscInReply,
   decodeSetComFreqReply,
+  encodeRwMiscOutData,
+  type RwMiscItem,
   decodeStatusReply,
   decodeStatusWordReply,
 } from '../protocol/replies.js';
-import { StLinkStatusError } from '../protocol/status.js';
+import { isStatusOk, isStatusRetryable, STLINK_STATUS, StLinkStatusError } from '../protocol/status.js';
 import { pickSpeed, pickSwdDivisor, SWD_DEFAULT_KHZ, type SpeedChoice } from '../protocol/speed.js';
 import {
   featuresOf,
@@ -70,6 +74,18 @@ export interface StLinkOptions {
   readonly maxMemoryPacket?: number;
   /** How many DHCSR reads wait for S_REGRDY on the DCRSR/DCRDR register path. */
   readonly registerReadyPolls?: number;
+  /**
+   * Batch readWords/writeWords into RW_MISC_OUT/RW_MISC_IN pairs (V2 ≥ J32, V3 ≥ J2). Off by default:
+   * an stlink-server below API 3 may let another client's command in between the pair (D.5);
+   * swdkit's own server and USB are safe.
+   */
+  readonly batchWithRwMisc?: boolean;
+}
+
+/** One word of a writeWords batch. */
+export interface WordWrite {
+  readonly address: number;
+  readonly value: number;
 }
 
 export interface EnterSwdOptions {
@@ -285,6 +301,81 @@ export class StLink {
   }
 
   /**
+   * Reads 32-bit words at scattered addresses. With `batchWithRwMisc` and firmware that has RW_MISC,
+   * up to the firmware's item limit go in one RW_MISC_OUT/IN pair (A.8); otherwise each word is one
+   * READDEBUGREG round trip (its status comes in the reply, so no GETLASTRWSTATUS is needed).
+   */
+  readWords(addresses: readonly number[]): Promise<number[]> {
+    return this.exclusive(async () => {
+      addresses.forEach((a) => {
+        checkAligned(a, 4);
+      });
+      if (!this.useRwMisc()) {
+        const out: number[] = [];
+        for (const address of addresses) {
+          out.push(
+            (await this.statusCommand({ kind: 'READDEBUGREG', address }, decodeStatusWordReply)).value,
+          );
+        }
+        return out;
+      }
+      const items = addresses.map((address): RwMiscItem => ({ op: 'read', value: address }));
+      const results = await this.rwMisc(items);
+      return results;
+    });
+  }
+
+  /** Writes 32-bit words at scattered addresses, batched like readWords (WRITEDEBUGREG otherwise). */
+  writeWords(writes: readonly WordWrite[]): Promise<void> {
+    return this.exclusive(async () => {
+      writes.forEach((w) => {
+        checkAligned(w.address, 4);
+      });
+      if (!this.useRwMisc()) {
+        for (const { address, value } of writes) {
+          await this.statusCommand({ kind: 'WRITEDEBUGREG', address, value: value >>> 0 });
+        }
+        return;
+      }
+      await this.rwMisc(
+        writes.flatMap((w): RwMiscItem[] => [
+          { op: 'address', value: w.address },
+          { op: 'write', value: w.value >>> 0 },
+        ]),
+      );
+    });
+  }
+
+  /** START_TRACE_RX: the probe starts receiving SWO (UART/NRZ) at `baudHz` (at most 2 MHz on V2, 24 MHz on V3). */
+  startTrace(baudHz: number): Promise<void> {
+    return this.exclusive(async () => {
+      const { features, limits } = this.state();
+      if (!features.hasTrace) throw unsupported('trace', 'This ST-Link firmware cannot receive SWO trace.');
+      if (baudHz <= 0 || baudHz > limits.maxTraceBaudHz) {
+        throw new BadInputError(
+          'swo-baud-rate',
+          `SWO at ${baudHz} Hz is outside what this ST-Link receives (1 Hz … ${limits.maxTraceBaudHz} Hz)`,
+        );
+      }
+      await this.statusCommand({ kind: 'START_TRACE_RX', bufferSize: limits.traceBufferSize, baudHz });
+    });
+  }
+
+  stopTrace(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.statusCommand({ kind: 'STOP_TRACE_RX' });
+    });
+  }
+
+  /** GET_TRACE_NB, then the announced bytes from the trace endpoint (empty when none are waiting). */
+  readTrace(): Promise<Uint8Array> {
+    return this.exclusive(async () => {
+      const { count } = decodeGetTraceNbReply(await this.send({ kind: 'GET_TRACE_NB' }));
+      return count === 0 ? new Uint8Array(0) : await this.transport.readTrace(count);
+    });
+  }
+
+  /**
    * READREG. FPSCR and S0–S31 on firmware without FPU selectors go through DCRSR/DCRDR instead
    * (ARM ARM C1.6.3), which needs a halted core and overwrites DCRDR.
    */
@@ -458,6 +549,43 @@ export class StLink {
     }
     this.swdKHz = choice.kHz;
     return choice;
+  }
+
+  private useRwMisc(): boolean {
+    return this.options.batchWithRwMisc === true && this.state().features.hasRwMisc;
+  }
+
+  /**
+   * Runs RW_MISC items in batches of the firmware's limit, each batch opened by a select-AP 0 item as
+   * OpenOCD does. Returns the value word of every read item, in order. Every item's status word is
+   * checked; a WAIT in any re-sends the batch.
+   */
+  private async rwMisc(items: readonly RwMiscItem[]): Promise<number[]> {
+    const perBatch = this.state().limits.maxRwMiscItems - 1;
+    const values: number[] = [];
+    for (let start = 0; start < items.length; start += perBatch) {
+      const batch: RwMiscItem[] = [{ op: 'select-ap', value: 0 }, ...items.slice(start, start + perBatch)];
+      const results = await retryWhileWait(
+        `RW_MISC batch of ${batch.length} items`,
+        async () => {
+          await this.send({ kind: 'RW_MISC_OUT', items: batch.length }, encodeRwMiscOutData(batch));
+          const reply = await this.transport.exchange(encodeCommand({ kind: 'RW_MISC_IN' }), {
+            kind: 'read',
+            length: 8 * batch.length,
+          });
+          const decoded = decodeRwMiscInReply(batch.length, reply);
+          const failed =
+            decoded.find((r) => isStatusRetryable(r.status)) ?? decoded.find((r) => !isStatusOk(r.status));
+          return { status: failed?.status ?? STLINK_STATUS.DEBUG_ERR_OK, result: decoded };
+        },
+        this.waitRetry,
+        this.sleep,
+      );
+      batch.forEach((item, i) => {
+        if (item.op === 'read') values.push(results[i]?.value ?? 0);
+      });
+    }
+    return values;
   }
 
   private async waitRegisterReady(regsel: number): Promise<void> {
