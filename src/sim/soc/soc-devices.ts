@@ -1,3 +1,4 @@
+import { BusError } from '../cpu/bus.js';
 import { FlashInterface } from './flash/flash-interface.js';
 import { FlashStorage } from './flash/flash-storage.js';
 import type { Peripheral, SocResetKind } from './peripheral.js';
@@ -19,6 +20,8 @@ export interface SocDevicesOptions {
   readonly bootMode: () => number;
   /** Flash contents changed (programming, erase): decoded code there is stale. */
   readonly codeChanged: (address: number, length: number) => void;
+  /** RM0090 §3.7.3's condition for level-1 protection: a debugger attached, or a boot from RAM/system memory. */
+  readonly debugIntrusion: () => boolean;
 }
 
 export type GpioPort = 'A' | 'B' | 'C' | 'D' | 'E';
@@ -55,6 +58,12 @@ export class SocDevices {
     this.pwr = new Pwr(ctx);
     this.flash = new FlashInterface(ctx, options.storage ?? new FlashStorage(), {
       codeChanged: options.codeChanged,
+      // A wrong key is answered with a bus error (RM0090 §3.6.1): the core takes a BusFault, an
+      // AHB-AP a sticky error.
+      busError: (address, access) => {
+        throw new BusError(address, access);
+      },
+      debugIntrusion: options.debugIntrusion,
     });
     const gpio = {} as Record<GpioPort, Gpio>;
     for (const port of PORTS) gpio[port] = new Gpio(port, ctx);

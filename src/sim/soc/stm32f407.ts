@@ -89,6 +89,7 @@ export class Stm32f407 implements SocContext {
       storage: options.storage,
       bootMode: () => this.bootMode(),
       codeChanged: (address, length) => this.flashChanged(address, length),
+      debugIntrusion: () => this.debugIntrusion || this.bootMode() !== MEM_MODE.FLASH,
     });
     for (const peripheral of this.devices.memoryMapped) this.peripherals.add(peripheral);
     for (const peripheral of unmodelledPeripherals()) this.peripherals.add(peripheral);
