@@ -14,6 +14,8 @@ import {
   type ServerRequest,
 } from '../transport/stlink-server/wire.js';
 import { startServer, type ServerEvent, type StLinkServer } from './server.js';
+import { UnavailableError } from '../util/errors.js';
+import type { StLinkTransport } from '../transport/transport.js';
 
 const cmd = (...head: number[]): Uint8Array => {
   const c = new Uint8Array(16);
@@ -343,6 +345,63 @@ describe('swdkit server', () => {
     assert.equal(device.mode, 0x01, 'the half-sent ENTER never reached the probe');
     const a = await open();
     assert.equal((await a.exchange(ENTER_SWD, { kind: 'read', length: 2 }))[0], 0x80);
+  });
+
+  it('answers pipelined requests in order', async () => {
+    const raw = await RawClient.open(server.port);
+    raw.send({ command: 'OPEN_DEV', deviceId: 1 });
+    const connectId = new DataView((await raw.waitFor(8)).buffer).getUint32(4, true);
+    const burst = [0, 1, 2, 3].map((i) =>
+      encodeRequest(usbCommandRequest(connectId, readMem32(0x20000000 + 4 * i, 4), 1, 4)),
+    );
+    await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        (async () => {
+          const a = await open();
+          await a.exchange(writeMem32(0x20000000 + 4 * i, 4), {
+            kind: 'write',
+            data: Uint8Array.of(i, i, i, i),
+          });
+        })(),
+      ),
+    );
+    raw.send(new Uint8Array(burst.flatMap((b) => [...b])));
+    const replies = (await raw.waitFor(8 + 4 * 8)).subarray(8);
+    assert.equal(replies.length, 32);
+    for (let i = 0; i < 4; i++) assert.deepEqual([...replies.subarray(8 * i + 4, 8 * i + 8)], [i, i, i, i]);
+    raw.socket.destroy();
+  });
+
+  it('refuses a port in use with a hint', async () => {
+    await assert.rejects(
+      startServer({ devices: [], port: server.port }),
+      (e: unknown) =>
+        e instanceof UnavailableError &&
+        e.code === 'unavailable.server-listen' &&
+        /--port/.test(e.hint ?? ''),
+    );
+  });
+
+  it('reports 0 virtual seconds for a device that does not model its cost', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'swdkit-server-')), 'stats.jsonl');
+    const plain = new ScriptedDevice();
+    const bare: StLinkTransport = {
+      identity: plain.identity,
+      exchange: (c, p) => plain.exchange(c, p),
+      readTrace: (n) => Promise.resolve(plain.readTrace(n)),
+      close: () => Promise.resolve(),
+    };
+    const other = await startServer({ devices: [bare], port: 0, statsFile: file });
+    const c = await connectStLinkServer({ port: other.port });
+    await c.exchange(GET_MODE, { kind: 'read', length: 2 });
+    await c.close();
+    await other.close();
+    const line = JSON.parse((await readFile(file, 'utf8')).trim()) as {
+      virtualSeconds: number;
+      commands: number;
+    };
+    assert.equal(line.virtualSeconds, 0);
+    assert.equal(line.commands, 1);
   });
 
   it('writes one stats line per closed session', async () => {
