@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromHex, hexBytes, u32le } from '../../util/bytes.js';
 import { DiscoveryBoard } from '../board/discovery.js';
+import { BoardRunner } from '../board/runner.js';
 import { CTRL_STAT as TARGET_CTRL_STAT } from '../soc/debug-port/dap-registers.js';
 import { CTRL_STAT } from './adiv5.js';
 import { VirtualStLinkDevice, type DataPhase } from './virtual-stlink.js';
@@ -35,8 +36,8 @@ function block(hex: string): Uint8Array {
 function rig(options: { powered?: boolean } = {}) {
   const board = new DiscoveryBoard({ powered: options.powered ?? true });
   board.preload([{ address: 0x08000000, data: blinky }]);
-  // Unpaced: each exchange's modelled cost is run on the board, as the BoardRunner's charge does.
-  const device = new VirtualStLinkDevice(board, { charge: (ns) => board.runFor(ns) });
+  // Unpaced: the runner's charge runs the board for each exchange's modelled cost.
+  const device = new VirtualStLinkDevice(board, { charge: new BoardRunner(board).charge });
   board.runFor(1_000_000);
   const x = (command: string, phase: DataPhase): Uint8Array => {
     const out = device.exchange(block(command), phase);
