@@ -20,12 +20,12 @@ export const CTRL_STAT = {
   MASKLANE_MASK: 0xf << 8,
   TRNCNT_SHIFT: 12,
   TRNCNT_MASK: 0xfff << 12,
-  CDBGRSTREQ: 1 << 24,
-  CDBGRSTACK: 1 << 25,
-  CDBGPWRUPREQ: 1 << 26,
-  CDBGPWRUPACK: 1 << 27,
-  CSYSPWRUPREQ: 1 << 28,
-  CSYSPWRUPACK: 1 << 29,
+  CDBGRSTREQ: 1 << 26,
+  CDBGRSTACK: 1 << 27,
+  CDBGPWRUPREQ: 1 << 28,
+  CDBGPWRUPACK: 1 << 29,
+  CSYSPWRUPREQ: 1 << 30,
+  CSYSPWRUPACK: 1 << 31,
 } as const;
 
 /** CTRL/STAT bits a write sets directly (the rest are status, or cleared through ABORT in SWD). */
