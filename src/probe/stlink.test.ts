@@ -367,6 +367,14 @@ describe('memory access', () => {
     t.done();
   });
 
+  it('write16 is one WRITEMEM_16BIT (flash programming at PSIZE x16 needs halfword accesses)', async () => {
+    const { stlink, t } = await inSwd();
+    t.expect(writes('f2 48 00 00 00 08 02 00', '34 12'), reads('f2 3e', RW_OK));
+    await stlink.write16(0x0800_0000, 0x1234);
+    await assert.rejects(stlink.write16(0x0800_0001, 0), /16-bit access needs an even address/);
+    t.done();
+  });
+
   it('write8 and read8 (a 1-byte read moves 2 bytes)', async () => {
     const { stlink, t } = await inSwd();
     t.expect(
@@ -419,7 +427,7 @@ describe('memory access', () => {
   it('unaligned read32/write32 is bad input with no traffic; an empty read sends nothing', async () => {
     const { stlink, t } = await inSwd();
     await assert.rejects(stlink.read32(0x2000_0002), /32-bit access needs a 4-byte aligned address/);
-    assert.throws(() => stlink.write32(0x2000_0001, 0), /aligned/);
+    await assert.rejects(stlink.write32(0x2000_0001, 0), /aligned/);
     assert.deepEqual(await stlink.readMemory(0x2000_0000, 0), new Uint8Array(0));
     t.done();
   });

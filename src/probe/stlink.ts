@@ -94,7 +94,10 @@ export interface EnterSwdOptions {
    * firmware disables SWD or sleeps right after reset. Release it with `driveNrst('high')`.
    */
   readonly connectUnderReset?: boolean;
-  /** Set the SWD clock before ENTER, as OpenOCD does (B.2 step 5). */
+  /**
+   * Set the SWD clock before ENTER, as OpenOCD does (B.2 step 5). Skipped on firmware that cannot
+   * change it (V2 below J22 runs at 1800 kHz); see `canSetSwdFrequency`.
+   */
   readonly frequencyKHz?: number;
 }
 
@@ -279,31 +282,32 @@ export class StLink {
     return u32le(await this.readMemory(address, 4), 0);
   }
 
-  write32(address: number, value: number): Promise<void> {
+  async write32(address: number, value: number): Promise<void> {
     checkAligned(address, 4);
-    return this.writeMemory(address, wordBytes(value));
+    await this.writeMemory(address, wordBytes(value));
   }
 
   async read16(address: number): Promise<number> {
     return u16le(await this.readMemory(address, 2, { width: 16 }), 0);
   }
 
-  write16(address: number, value: number): Promise<void> {
-    return this.writeMemory(address, Uint8Array.of(value & 0xff, (value >>> 8) & 0xff), { width: 16 });
+  async write16(address: number, value: number): Promise<void> {
+    await this.writeMemory(address, Uint8Array.of(value & 0xff, (value >>> 8) & 0xff), { width: 16 });
   }
 
   async read8(address: number): Promise<number> {
     return u8(await this.readMemory(address, 1, { width: 8 }), 0);
   }
 
-  write8(address: number, value: number): Promise<void> {
-    return this.writeMemory(address, Uint8Array.of(value & 0xff), { width: 8 });
+  async write8(address: number, value: number): Promise<void> {
+    await this.writeMemory(address, Uint8Array.of(value & 0xff), { width: 8 });
   }
 
   /**
    * Reads 32-bit words at scattered addresses. With `batchWithRwMisc` and firmware that has RW_MISC,
    * up to the firmware's item limit go in one RW_MISC_OUT/IN pair (A.8); otherwise each word is one
-   * READDEBUGREG round trip (its status comes in the reply, so no GETLASTRWSTATUS is needed).
+   * READDEBUGREG round trip, which reads any word, not only debug registers (its status comes in the
+   * reply, so it needs no GETLASTRWSTATUS: half the round trips of READMEM_32BIT).
    */
   readWords(addresses: readonly number[]): Promise<number[]> {
     return this.exclusive(async () => {
@@ -627,7 +631,7 @@ export class StLink {
       {
         maxRw8: limits.maxRw8,
         maxRw16_32: Math.min(limits.maxRw16_32, this.options.maxMemoryPacket ?? Infinity),
-        tarBlock: Math.min(this.tarBlock, this.options.maxMemoryPacket ?? Infinity),
+        tarBlock: this.tarBlock,
         hasMem16Bit: features.hasMem16Bit,
       },
       access.width,
