@@ -235,7 +235,7 @@ describe('decoding what a host may send', () => {
   it('returns unknown with the bytes and a reason for an unknown opcode or parameter', () => {
     for (const [head, reason] of [
       ['f2 7f', /unknown sub-command 0x7f of class 0xf2/],
-      ['f3 01', /unknown sub-command 0x1 of class 0xf3/],
+      ['f3 01', /unknown sub-command 0x01 of class 0xf3/],
       ['f4 00', /SWIM/],
       ['e0', /unknown command class 0xe0/],
       ['f2 30 a5', /unknown enter mode 0xa5/],

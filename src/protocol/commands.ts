@@ -247,7 +247,7 @@ const LAYOUTS: { readonly [K in CommandKind]: Layout<K> } = {
       const byte = u8(block, 2);
       const mode = (Object.keys(ENTER_BYTE) as EnterMode[]).find((m) => ENTER_BYTE[m] === byte);
       if (mode === undefined)
-        throw badCommand(kind, block, `unknown enter mode 0x${byte.toString(16)} (0xA3 SWD, 0xA4 JTAG)`);
+        throw badCommand(kind, block, `unknown enter mode 0x${hex8(byte)} (0xA3 SWD, 0xA4 JTAG)`);
       return { mode };
     },
     phase: read(2),
@@ -481,14 +481,16 @@ function kindOfBlock(block: Uint8Array): CommandKind | Apiv1CommandName | undefi
   return undefined;
 }
 
+const hex8 = (value: number): string => value.toString(16).padStart(2, '0');
+
 function describeHead(block: Uint8Array): string {
   const cls = u8(block, 0);
   if (cls === COMMAND_CLASS.SWIM_COMMAND)
-    return `SWIM sub-command 0x${u8(block, 1).toString(16)} (SWIM is not supported)`;
+    return `SWIM sub-command 0x${hex8(u8(block, 1))} (SWIM is not supported)`;
   if (cls === COMMAND_CLASS.DEBUG_COMMAND || cls === COMMAND_CLASS.DFU_COMMAND) {
-    return `unknown sub-command 0x${u8(block, 1).toString(16)} of class 0x${cls.toString(16)}`;
+    return `unknown sub-command 0x${hex8(u8(block, 1))} of class 0x${hex8(cls)}`;
   }
-  return `unknown command class 0x${cls.toString(16)}`;
+  return `unknown command class 0x${hex8(cls)}`;
 }
 
 /**

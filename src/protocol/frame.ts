@@ -1,5 +1,5 @@
 import { BadInputError } from '../util/errors.js';
-import { hexBytes, u8 } from '../util/bytes.js';
+import { hexBytes } from '../util/bytes.js';
 
 /** Every ST-Link V2/V3 command is one 16-byte block on the OUT endpoint (A.1). */
 export const COMMAND_LENGTH = 16;
@@ -58,8 +58,4 @@ export function checkUint(name: string, field: string, value: number, bits: numb
   if (!Number.isInteger(value) || value < 0 || value >= 2 ** bits) {
     throw badParameter(name, `${field} ${value} does not fit in ${bits} bits`);
   }
-}
-
-export function classAndSub(bytes: Uint8Array): { cls: number; sub: number } {
-  return { cls: u8(bytes, 0), sub: u8(bytes, 1) };
 }

@@ -66,7 +66,9 @@ export const STLINK_STATUS_TABLE = {
     code: 0x09,
     meaning: 'no target answered (get IDCODE error)',
     retryable: false,
-    hint: `No target answered: check power, wiring, or connect under reset. ${CHECK_WIRING}`,
+    hint:
+      'No target answered: check power, wiring, or connect under reset (firmware that reuses the SWD ' +
+      'pins or sleeps in Stop/Standby is reachable only while NRST is held low).',
     errorClass: T,
   },
   ALIGNMENT_ERROR: {
