@@ -364,7 +364,8 @@ export class StLinkFirmware {
 
   /**
    * RW_MISC_OUT's batch (A.8) on the selected AP's TAR and DRW, word-sized (the firmware writes the
-   * AP's CSW before the first access). The results wait for RW_MISC_IN. A batch whose data does not
+   * AP's CSW before the first access): "address" sets TAR, "write" writes DRW (TAR auto-increments, so
+   * consecutive writes fill consecutive words), "read" reads the word at the address it carries. The results wait for RW_MISC_IN. A batch whose data does not
    * parse, or that is longer than the firmware takes, fails item by item with 0x08 CMD_ERROR.
    */
   private rwMisc(items: number, data: Uint8Array, debug: boolean): Uint8Array {
@@ -396,7 +397,9 @@ export class StLinkFirmware {
       }
       if (item.op === 'address') return { value: 0, status: this.dap.apWrite(ap, MEM_AP.TAR, item.value) };
       if (item.op === 'write') return { value: 0, status: this.dap.apWrite(ap, MEM_AP.DRW, item.value) };
-      const status = this.dap.apRead(ap, MEM_AP.DRW);
+      // A read item carries its own address (OpenOCD's batches: address, write, read 0xE000EDF0, ...).
+      let status = this.dap.apWrite(ap, MEM_AP.TAR, item.value);
+      if (status === OK) status = this.dap.apRead(ap, MEM_AP.DRW);
       return { value: status === OK ? this.dap.value : 0, status };
     });
     return encodeRwMiscInReply(results);

@@ -328,16 +328,25 @@ describe('VirtualStLinkDevice: WAIT, registers, DAP, NRST', () => {
     assert.equal(r.hexOf('F2 4C 00', 2), '80 00');
   });
 
-  it('RW_MISC batches TAR/DRW items and returns values then statuses', () => {
+  it('RW_MISC: address + writes fill consecutive words, a read carries its address; values then statuses', () => {
     const r = rig();
     r.enter();
     r.target.sram.set([0xef, 0xbe, 0xad, 0xde], 0x40);
-    // Items: select AP 0, set address 0x20000040, read.
-    const out = fromHex('05010300' + '00000000' + '40000020' + '00000000');
-    r.x(block('F2 51 03 00 00 00'), write(out));
-    const results = r.x(block('F2 52'), read(24));
-    assert.equal(u32le(results, 8), 0xdeadbeef);
-    assert.deepEqual([u32le(results, 12), u32le(results, 16), u32le(results, 20)], [0x80, 0x80, 0x80]);
+    // As OpenOCD's dap-direct batches them: select AP 0, address 0x20000010, write, write, read 0x20000040.
+    const items = fromHex(
+      '0501020203000000' + '00000000' + '10000020' + '44332211' + '88776655' + '40000020',
+    );
+    r.x(block('F2 51 05 00 00 00'), write(items));
+    const results = r.x(block('F2 52'), read(40));
+    assert.deepEqual(
+      [...r.target.sram.subarray(0x10, 0x18)],
+      [0x44, 0x33, 0x22, 0x11, 0x88, 0x77, 0x66, 0x55],
+    );
+    assert.equal(u32le(results, 16), 0xdeadbeef);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((i) => u32le(results, 20 + 4 * i)),
+      [0x80, 0x80, 0x80, 0x80, 0x80],
+    );
   });
 
   it('DRIVE_NRST low/high drive the pin; pulse releases it after the pulse on the board clock', () => {
