@@ -134,7 +134,7 @@ export class BoardRunner {
     }
     let target = this.pacedTarget;
     if (target - this.board.now > p.pacedMaxLagNs) {
-      this.anchorVirtualNs += target - this.board.now - p.pacedMaxLagNs;
+      this.anchorVirtualNs -= target - this.board.now - p.pacedMaxLagNs;
       target = this.pacedTarget;
     }
     while (this.board.now < target) {

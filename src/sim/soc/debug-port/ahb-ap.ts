@@ -127,8 +127,7 @@ export class AhbAp {
   write(register: number, value: number): ApStatus {
     switch (register) {
       case AHB_AP_REG.CSW:
-        this.csw =
-          ((this.csw & ~CSW_WRITABLE) | (value & CSW_WRITABLE) | CSW.RESERVED_ONE | CSW.DBGSTATUS) >>> 0;
+        this.csw = ((this.csw & ~CSW_WRITABLE) | (value & CSW_WRITABLE) | CSW.HPROT0 | CSW.DBGSTATUS) >>> 0;
         return AP_STATUS.OK;
       case AHB_AP_REG.TAR:
         this.tar = value >>> 0;

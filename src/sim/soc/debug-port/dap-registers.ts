@@ -89,15 +89,15 @@ export const AHB_AP_REG = {
  *   [29]    MasterType  0 core, 1 debugger (stored; the SoC always sees a debugger access)
  *   [25]    Hprot1      HPROT[1]: 1 privileged, 0 user (stored; the PPB takes debugger accesses as
  *                       privileged either way, ARMv7-M C1.2)
- *   [24]    reserved, reads 1
+ *   [24]    HPROT[0]    data access: fixed at 1
  *   [7]     TrInProg    an AHB transfer is still outstanding (visible after DAPABORT)
  *   [6]     DbgStatus   (ADIv5 DeviceEn) AHB transfers permitted: tied high on the STM32F4
  *   [5:4]   AddrInc     00 off, 01 single, 10 packed, 11 reserved (no increment)
  *   [2:0]   Size        000 byte, 001 halfword, 010 word, others reserved (no transfer)
  *
- * Reset value 0x03000040: Hprot1 set, byte size, no increment. Assumption: bit 24 reads 1 and
- * MasterType resets to 0 as the Cortex-M3 TRM's table gives; we could not check the M4 TRM's table
- * itself. Probes write CSW before using DRW, so nothing depends on it.
+ * Reset value 0x03000040: Hprot1 set, byte size, no increment. Assumption: MasterType resets to 0
+ * as the Cortex-M3 TRM's table gives; we could not check the M4 TRM's table itself. Probes write
+ * CSW before using DRW, so nothing depends on it.
  */
 export const CSW = {
   SIZE_MASK: 0x7,
@@ -105,7 +105,7 @@ export const CSW = {
   ADDRINC_MASK: 0x3 << 4,
   DBGSTATUS: 1 << 6,
   TRINPROG: 1 << 7,
-  RESERVED_ONE: 1 << 24,
+  HPROT0: 1 << 24,
   HPROT1: 1 << 25,
   MASTERTYPE: 1 << 29,
 } as const;

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BoardRunner, RUNNER_PARAMETERS } from './runner.js';
+
+const MS = 1e6;
+
+/** A board whose time is all there is to it; `failAt` makes runFor throw (a simulator bug). */
+class FakeBoard {
+  now = 0;
+  calls = 0;
+  failAt = Infinity;
+  runFor(ns: number): void {
+    this.calls++;
+    if (this.now + ns >= this.failAt) throw new Error('simulator bug');
+    this.now += ns;
+  }
+}
+
+test('unpaced: charge runs the board for the cost at once', () => {
+  const board = new FakeBoard();
+  const runner = new BoardRunner(board);
+  assert.equal(runner.charge(1.5 * MS), undefined);
+  assert.equal(board.now, 1.5 * MS);
+  runner.charge(0);
+  assert.equal(board.calls, 1);
+});
+
+test('unpaced: start runs slices and yields; stop stops', async () => {
+  const board = new FakeBoard();
+  const runner = new BoardRunner(board);
+  runner.start();
+  await sleep(30);
+  runner.stop();
+  const reached = board.now;
+  assert.ok(reached > 10 * RUNNER_PARAMETERS.unpacedSliceNs, `ran ${reached / MS} ms of virtual time`);
+  await sleep(20);
+  assert.equal(board.now, reached, 'nothing runs after stop');
+});
+
+test('paced: virtual time follows the wall clock', async () => {
+  const board = new FakeBoard();
+  const runner = new BoardRunner(board, { paced: true });
+  const started = performance.now();
+  runner.start();
+  await sleep(200);
+  runner.stop();
+  const wallNs = (performance.now() - started) * MS;
+  assert.ok(board.now <= wallNs + RUNNER_PARAMETERS.pacedSliceNs, `not ahead: ${board.now / MS} ms`);
+  assert.ok(board.now >= wallNs - 50 * MS, `not far behind: ${board.now / MS} of ${wallNs / MS} ms`);
+});
+
+test('paced: charge resolves after the cost in wall time', async () => {
+  const board = new FakeBoard();
+  const runner = new BoardRunner(board, { paced: true });
+  const started = performance.now();
+  const pending = runner.charge(30 * MS);
+  assert.ok(pending instanceof Promise);
+  await pending;
+  assert.ok(performance.now() - started >= 29, 'held back for the cost');
+  assert.equal(board.now, 0, 'charging does not run a stopped board');
+});
+
+test('paced: a wall-clock jump is not paid back in one burst', async () => {
+  const board = new FakeBoard();
+  let wall = 0;
+  const runner = new BoardRunner(board, {
+    paced: true,
+    wallClock: () => wall,
+    parameters: { pacedTickMs: 1 },
+  });
+  runner.start();
+  await sleep(5);
+  wall = 10_000; // the host was suspended for 10 s
+  await sleep(20);
+  runner.stop();
+  assert.ok(board.now <= RUNNER_PARAMETERS.pacedMaxLagNs + RUNNER_PARAMETERS.pacedSliceNs);
+  assert.ok(board.now >= RUNNER_PARAMETERS.pacedMaxLagNs - RUNNER_PARAMETERS.pacedSliceNs);
+});
+
+test('a simulator error stops the runner and is reported', async () => {
+  const board = new FakeBoard();
+  board.failAt = 5 * MS;
+  const errors: unknown[] = [];
+  const runner = new BoardRunner(board, { onError: (error) => errors.push(error) });
+  runner.start();
+  await sleep(20);
+  assert.equal(runner.isRunning, false);
+  assert.equal(errors.length, 1);
+  assert.ok(runner.failure instanceof Error);
+});

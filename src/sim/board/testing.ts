@@ -1,0 +1,29 @@
+import { AHB_AP_REG, CSW_WORD_INC, connect, expectOk } from '../soc/debug-port/testing.js';
+import { DP_REG } from '../soc/debug-port/swd.js';
+import type { DiscoveryBoard } from './discovery.js';
+
+/**
+ * Word accesses to a board through its SW-DP, for the board's unit specs (the full test-side
+ * debugger is test/support/swd-debugger.ts). Throws on any ACK but OK.
+ */
+export class SwdDebuggerLite {
+  constructor(private readonly board: DiscoveryBoard) {
+    connect(board.swd);
+    expectOk(board.swd.write(true, AHB_AP_REG.CSW, CSW_WORD_INC));
+  }
+
+  read32(address: number): number {
+    const swd = this.board.swd;
+    expectOk(swd.write(true, AHB_AP_REG.TAR, address));
+    expectOk(swd.read(true, AHB_AP_REG.DRW));
+    expectOk(swd.read(false, DP_REG.RDBUFF));
+    return swd.readData;
+  }
+
+  write32(address: number, value: number): void {
+    const swd = this.board.swd;
+    expectOk(swd.write(true, AHB_AP_REG.TAR, address));
+    expectOk(swd.write(true, AHB_AP_REG.DRW, value));
+    expectOk(swd.read(false, DP_REG.RDBUFF));
+  }
+}
