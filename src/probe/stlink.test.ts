@@ -629,3 +629,53 @@ function encodeRwMiscOut(addresses: number[]): Uint8Array {
     ...addresses.map((a) => ({ op: 'read' as const, value: a })),
   ]);
 }
+
+describe('OpenOCD sequences of the reference notes, as StLink sends them', () => {
+  it('reset halt with SRST (B.5): NRST low, DHCSR ← 0xA05F0001, DEMCR ← 0x01000001, RESETSYS, NRST high', async () => {
+    const { stlink, t } = await inSwd();
+    t.expect(
+      reads('f2 3c 00', OK),
+      reads('f2 35 f0 ed 00 e0 01 00 5f a0', OK),
+      reads('f2 35 fc ed 00 e0 01 00 00 01', OK),
+      reads('f2 32', OK),
+      reads('f2 3c 01', OK),
+    );
+    await stlink.driveNrst('low');
+    await stlink.writeDebugRegister(0xe000_edf0, 0xa05f_0001);
+    await stlink.writeDebugRegister(0xe000_edfc, 0x0100_0001);
+    await stlink.resetSys();
+    await stlink.driveNrst('high');
+    t.done();
+  });
+
+  it('sector erase (C.3/C.4): KEYR keys, then FLASH_CR ← SER | SNB 2 | STRT = 0x00010012, each a WRITEMEM_32BIT', async () => {
+    const { stlink, t } = await inSwd();
+    t.expect(
+      writes('f2 08 04 3c 02 40 04 00', '23 01 67 45'),
+      reads('f2 3e', RW_OK),
+      writes('f2 08 04 3c 02 40 04 00', 'ab 89 ef cd'),
+      reads('f2 3e', RW_OK),
+      writes('f2 08 10 3c 02 40 04 00', '12 00 01 00'),
+      reads('f2 3e', RW_OK),
+    );
+    await stlink.write32(0x4002_3c04, 0x4567_0123);
+    await stlink.write32(0x4002_3c04, 0xcdef_89ab);
+    await stlink.write32(0x4002_3c10, 0x0001_0012);
+    t.done();
+  });
+
+  it('the loader FIFO fill (C.6): 4012 + 4096 × 3 + 72 bytes from 0x20000054', async () => {
+    const { stlink, t } = await inSwd();
+    let address = 0x2000_0054;
+    for (const length of [4012, 4096, 4096, 4096, 72]) {
+      const a = [address & 0xff, (address >>> 8) & 0xff, (address >>> 16) & 0xff, address >>> 24];
+      t.expect(
+        writes(Uint8Array.of(0xf2, 0x08, ...a, length & 0xff, length >>> 8), new Uint8Array(length)),
+        reads('f2 3e', RW_OK),
+      );
+      address += length;
+    }
+    await stlink.writeMemory(0x2000_0054, new Uint8Array(4012 + 3 * 4096 + 72));
+    t.done();
+  });
+});
