@@ -2,7 +2,7 @@ import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { SwdkitError } from '../../util/errors.js';
-import { connectStLinkServer } from './client.js';
+import { connectStLinkServer, listStLinkServer } from './client.js';
 import {
   RequestParser,
   TCP_STATUS,
@@ -142,6 +142,25 @@ describe('stlink-server client transport', () => {
     assert.deepEqual(log.at(-1), { command: 'CLOSE_DEV', connectId: 77 });
     assert.equal(log.filter((r) => r.command === 'CLOSE_DEV').length, 1, 'close is idempotent');
     await rejectsWith(t.exchange(c, { kind: 'none' }), 'unavailable.transport-closed');
+  });
+
+  it('lists what a server offers without opening a device', async () => {
+    const log: ServerRequest[] = [];
+    const { port } = await start(
+      [device('AAAA'), { ...device('XX'), vid: 0x1234 }, device('BBBBBB', 1)],
+      echo,
+      log,
+    );
+    const listing = await listStLinkServer({ port });
+    assert.equal(listing.serverVersion.api, 2);
+    assert.deepEqual(
+      listing.devices.map((d) => [d.serial, d.used]),
+      [
+        ['AAAA', 0],
+        ['BBBBBB', 1],
+      ],
+    );
+    assert.equal(log.filter((r) => r.command === 'OPEN_DEV').length, 0);
   });
 
   it('serialises concurrent exchanges on one connection', async () => {

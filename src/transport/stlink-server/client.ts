@@ -60,33 +60,9 @@ export class StLinkServerTransport implements StLinkTransport {
     const port = options.port ?? STLINK_SERVER_DEFAULT_PORT;
     const timeoutMs = options.timeoutMs ?? 6000;
     const where = `${host}:${port}`;
-    const socket = await openSocket(host, port, timeoutMs);
-    const reader = new SocketReader(
-      socket,
-      () =>
-        new UnavailableError('stlink-server-closed', `The stlink-server at ${where} closed the connection.`, {
-          hint: 'The server stopped or dropped this client; check its output, then open the probe again.',
-        }),
-    );
-    const call = (request: ServerRequest): Promise<Uint8Array> =>
-      roundTrip(socket, reader, request, timeoutMs, where);
+    const { socket, reader, call } = await dial(host, port, timeoutMs);
     try {
-      const serverVersion = decodeServerVersionReply(
-        await call({ command: 'GET_SERVER_VERSION', clientApi: 1 }),
-      );
-      checkStatus(
-        decodeStatusReply(await call({ command: 'REFRESH_DEVICE_LIST', clear: 0 })),
-        'REFRESH_DEVICE_LIST',
-        where,
-      );
-      const count = Math.min(decodeDeviceCountReply(await call({ command: 'GET_NB_DEV' })), 255);
-      const devices: DeviceInfo[] = [];
-      for (let index = 0; index < count; index++) {
-        const info = decodeDeviceInfoReply(
-          await call({ command: 'GET_DEV_INFO', index, recordSize: DEVICE_INFO_RECORD_SIZE }),
-        );
-        if (info.status === TCP_STATUS.SS_OK && info.vid === ST_VID) devices.push(info);
-      }
+      const { serverVersion, devices } = await listDevices(call, where);
       const device = chooseDevice(devices, options.serial, where);
       const open = decodeStatusWordReply(await call({ command: 'OPEN_DEV', deviceId: device.deviceId }));
       if (open.status !== TCP_STATUS.SS_OK || open.value === 0) {
@@ -189,6 +165,71 @@ export class StLinkServerTransport implements StLinkTransport {
 /** `connectStLinkServer(options)`: the function form of StLinkServerTransport.connect. */
 export function connectStLinkServer(options: StLinkServerClientOptions = {}): Promise<StLinkServerTransport> {
   return StLinkServerTransport.connect(options);
+}
+
+/** What an stlink-server offers, without opening anything: for `swdkit list`. */
+export interface StLinkServerListing {
+  readonly host: string;
+  readonly port: number;
+  readonly serverVersion: ServerVersion;
+  /** The ST-Links it serves (VID 0x0483), in its order. */
+  readonly devices: readonly DeviceInfo[];
+}
+
+export async function listStLinkServer(
+  options: StLinkServerClientOptions = {},
+): Promise<StLinkServerListing> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? STLINK_SERVER_DEFAULT_PORT;
+  const { socket, call } = await dial(host, port, options.timeoutMs ?? 6000);
+  try {
+    return { host, port, ...(await listDevices(call, `${host}:${port}`)) };
+  } finally {
+    socket.destroy();
+  }
+}
+
+type Call = (request: ServerRequest) => Promise<Uint8Array>;
+
+async function dial(
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ socket: Socket; reader: SocketReader; call: Call }> {
+  const where = `${host}:${port}`;
+  const socket = await openSocket(host, port, timeoutMs);
+  const reader = new SocketReader(
+    socket,
+    () =>
+      new UnavailableError('stlink-server-closed', `The stlink-server at ${where} closed the connection.`, {
+        hint: 'The server stopped or dropped this client; check its output, then open the probe again.',
+      }),
+  );
+  const call: Call = (request) => roundTrip(socket, reader, request, timeoutMs, where);
+  return { socket, reader, call };
+}
+
+/** D.3 open sequence steps 1–4: server version, refresh, count, device info. */
+async function listDevices(
+  call: Call,
+  where: string,
+): Promise<{ serverVersion: ServerVersion; devices: DeviceInfo[] }> {
+  const serverVersion = decodeServerVersionReply(await call({ command: 'GET_SERVER_VERSION', clientApi: 1 }));
+  checkStatus(
+    decodeStatusReply(await call({ command: 'REFRESH_DEVICE_LIST', clear: 0 })),
+    'REFRESH_DEVICE_LIST',
+    where,
+  );
+  // OpenOCD clips the count to 255 (D.3 step 3); the index is one byte.
+  const count = Math.min(decodeDeviceCountReply(await call({ command: 'GET_NB_DEV' })), 255);
+  const devices: DeviceInfo[] = [];
+  for (let index = 0; index < count; index++) {
+    const info = decodeDeviceInfoReply(
+      await call({ command: 'GET_DEV_INFO', index, recordSize: DEVICE_INFO_RECORD_SIZE }),
+    );
+    if (info.status === TCP_STATUS.SS_OK && info.vid === ST_VID) devices.push(info);
+  }
+  return { serverVersion, devices };
 }
 
 function checkStatus(status: number, what: string, where: string): void {

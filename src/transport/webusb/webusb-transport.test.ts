@@ -8,7 +8,7 @@ import { FakeUsb, FakeUsbDevice } from '../testing/fake-webusb.js';
 import { ScriptedDevice } from '../testing/scripted-device.js';
 import { STLINK_USB_MODELS, stLinkUsbModel } from './identities.js';
 import { udevRules } from './udev.js';
-import { busAndAddress, classifyUsbError, findStLinks, openStLink } from './webusb-transport.js';
+import { busAndAddress, classifyUsbError, findStLinks, heldBy, openStLink } from './webusb-transport.js';
 
 const cmd = (...head: number[]): Uint8Array => {
   const c = new Uint8Array(16);
@@ -170,6 +170,19 @@ describe('WebUSB transport', () => {
     assert.match(error.message, /process 4242 \(openocd -f interface\/stlink\.cfg\)/);
     assert.match(error.hint!, /swdkit server/);
     assert.equal(usb.opened, false, 'a failed claim closes the device again');
+  });
+
+  it('heldBy names the holders of a listed probe on Linux, and cannot tell elsewhere', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'swdkit-proc-'));
+    await mkdir(join(root, '77', 'fd'), { recursive: true });
+    await symlink('/dev/bus/usb/001/005', join(root, '77', 'fd', '3'));
+    await writeFile(join(root, '77', 'cmdline'), 'openocd\0');
+    const { webusb } = setup();
+    const [found] = await findStLinks(webusb);
+    assert.deepEqual(await heldBy(found!, { platform: 'linux', procRoot: root }), [
+      { pid: 77, cmdline: 'openocd' },
+    ]);
+    assert.equal(await heldBy(found!, { platform: 'win32', procRoot: root }), undefined);
   });
 
   it('busy on Linux with no visible holder, and elsewhere: another program holds it', async () => {

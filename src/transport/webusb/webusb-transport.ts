@@ -324,3 +324,19 @@ async function openError(
       );
   }
 }
+
+/**
+ * For `swdkit list`: the processes that hold a found probe (Linux, from /proc; excluding this
+ * process), or undefined where that cannot be told (other systems, browsers, no bus/address).
+ */
+export async function heldBy(
+  found: FoundStLink,
+  options: { readonly procRoot?: string; readonly platform?: string } = {},
+): Promise<UsbHolder[] | undefined> {
+  const where = busAndAddress(found.device);
+  if ((options.platform ?? process.platform) !== 'linux' || !where) return undefined;
+  return findUsbHolders(where.bus, where.address, {
+    excludePid: process.pid,
+    ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }),
+  });
+}
