@@ -22,29 +22,53 @@ export const MAX_BLOCK_INSTRUCTIONS = 32;
 /**
  * Builds the function for instructions at `addresses[i]` (as `Cpu.pc` holds them) of `sizes[i]`
  * bytes. The addresses are emitted as literals computed with the same arithmetic the core uses
- * (address + size), so `pc` takes the same number values as when single-stepping.
+ * (address + size), so `pc` takes the same number values as when single-stepping. After an
+ * instruction marked in `branches` (a conditional branch; the last instruction always counts), a
+ * jump back to the block's first instruction — a loop — continues inside the function when the run
+ * loop would go on anyway (`attention` zero, `cycles` below the limit), saving the dispatch.
  */
 export function compileBlock(
   executors: readonly Executor[],
   addresses: readonly number[],
   sizes: readonly number[],
+  branches: readonly boolean[],
 ): Block {
   const count = executors.length;
+  const start = addresses[0]!;
   const params: string[] = [];
-  let body = 'return function block(cpu, limit) {\nconst r = cpu.r;\n';
+  let body = 'return function block(cpu, limit) {\nconst r = cpu.r;\nfor (;;) {\n';
   for (let i = 0; i < count; i++) {
     const address = addresses[i]!;
     const next = address + sizes[i]!;
     params.push(`e${i}`);
     body += `r[15] = ${address + 4}; cpu.nextPc = ${next}; e${i}(cpu); cpu.pc = cpu.nextPc; cpu.cycles += 1; cpu.instructionsRetired += 1;\n`;
-    if (i + 1 < count)
+    const last = i + 1 === count;
+    if (last || branches[i] === true) {
+      body += `if (cpu.attention !== 0 || cpu.cycles >= limit) return;\n`;
+      body += last
+        ? `if (cpu.pc !== ${start}) return;\n`
+        : `if (cpu.pc !== ${next}) { if (cpu.pc !== ${start}) return; continue; }\n`;
+    } else {
       body += `if (cpu.pc !== ${next} || cpu.attention !== 0 || cpu.cycles >= limit) return;\n`;
+    }
   }
-  body += '};\n';
+  body += '}\n};\n';
   // The only dynamic code in the simulator: its source is built above from numbers alone.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function(...params, body) as (...executors: Executor[]) => Block;
   return factory(...executors);
+}
+
+/**
+ * Whether the instruction is a conditional branch that does not end a block: B<cond> (T1, T3) or
+ * CBZ/CBNZ. `hw2` is -1 for a 16-bit instruction.
+ */
+export function isConditionalBranch(hw1: number, hw2: number): boolean {
+  if (hw2 < 0) {
+    if (hw1 >>> 12 === 0b1101) return (hw1 & 0x0e00) !== 0x0e00;
+    return (hw1 & 0xf500) === 0xb100;
+  }
+  return hw1 >>> 11 === 0b11110 && (hw2 & 0xd000) === 0x8000 && ((hw1 >>> 6) & 0xf) >>> 1 !== 0b111;
 }
 
 /**

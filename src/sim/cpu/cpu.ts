@@ -1,4 +1,4 @@
-import { compileBlock, endsBlock, MAX_BLOCK_INSTRUCTIONS, type Block } from './block.js';
+import { compileBlock, endsBlock, isConditionalBranch, MAX_BLOCK_INSTRUCTIONS, type Block } from './block.js';
 import { BusError, type Bus } from './bus.js';
 import { CFSR, EXCEPTION, InstructionAbort } from './exceptions.js';
 import { decodeThumb } from './isa/decode.js';
@@ -558,6 +558,7 @@ export class Cpu {
     const executors: Executor[] = [];
     const addresses: number[] = [];
     const sizes: number[] = [];
+    const branches: boolean[] = [];
     const savedNextPc = this.nextPc;
     let address = pc;
     try {
@@ -572,6 +573,7 @@ export class Cpu {
         executors.push(executor);
         addresses.push(address);
         sizes.push(this.nextPc - address);
+        branches.push(isConditionalBranch(hw1, hw2));
         address = this.nextPc;
         if (endsBlock(hw1, hw2)) break;
       }
@@ -580,7 +582,7 @@ export class Cpu {
     }
     this.nextPc = savedNextPc;
     if (executors.length === 0) return undefined;
-    const block = compileBlock(executors, addresses, sizes);
+    const block = compileBlock(executors, addresses, sizes, branches);
     this.blocks[region]![start] = block;
     this.blockStarts[region]!.push(start);
     this.blockCover[region]!.fill(1, start, ((address - regionBase) >>> 0) >>> 1);
