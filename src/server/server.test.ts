@@ -404,6 +404,23 @@ describe('swdkit server', () => {
     assert.equal(line.commands, 1);
   });
 
+  it('close() does not hang on a probe that stopped answering', async () => {
+    const stuck: StLinkTransport = {
+      identity: device.identity,
+      exchange: () => new Promise<Uint8Array>(() => undefined),
+      readTrace: () => new Promise<Uint8Array>(() => undefined),
+      close: () => Promise.resolve(),
+    };
+    const other = await startServer({ devices: [stuck], port: 0, closeTimeoutMs: 100 });
+    const c = await connectStLinkServer({ port: other.port, timeoutMs: 5000 });
+    const pending = c.exchange(GET_MODE, { kind: 'read', length: 2 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    const start = Date.now();
+    await other.close();
+    assert.ok(Date.now() - start < 2000);
+    assert.ok((await pending) instanceof UnavailableError, 'the client sees the connection go');
+  });
+
   it('writes one stats line per closed session', async () => {
     const a = await open();
     await a.exchange(GET_MODE, { kind: 'read', length: 2 });

@@ -37,6 +37,11 @@ export interface ServerOptions {
   readonly version?: { readonly major: number; readonly minor: number; readonly build: number };
   /** A request that stays incomplete this long closes its connection. Default 10 000 ms. */
   readonly requestTimeoutMs?: number;
+  /**
+   * close() waits this long for commands in flight (a probe that no longer answers must not keep
+   * `swdkit sim` from exiting on SIGINT); sessions still busy then get no stats line. Default 3000 ms.
+   */
+  readonly closeTimeoutMs?: number;
   /** Connection events, for the CLI's log; never required. */
   readonly onEvent?: (event: ServerEvent) => void;
 }
@@ -127,8 +132,15 @@ export async function startServer(options: ServerOptions): Promise<StLinkServer>
             resolve();
           });
         });
-        await Promise.all([...connections].map((c) => c.shutdown()));
-        await stopped;
+        const drained = Promise.all([...connections].map((c) => c.shutdown())).then(() => stopped);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          drained,
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, options.closeTimeoutMs ?? 3000);
+          }),
+        ]);
+        clearTimeout(timer);
         await stats?.flush();
       })();
       return closing;
