@@ -87,6 +87,23 @@ describe('flash through the debugger', () => {
     assert.equal(debug.read32(FLASH.SR) & (SR.BSY | SR.ERRORS), 0);
   });
 
+  it('a mass erase at x32 takes 8 s of virtual time (DS8626 tME) and erases everything', () => {
+    const { board, debug } = boardWithFirmware('blinky');
+    debug.connect();
+    debug.halt();
+    unlock(debug);
+    const MER = 1 << 2;
+    debug.write32(FLASH.CR, CR.PSIZE_X32 | MER);
+    debug.write32(FLASH.CR, CR.PSIZE_X32 | MER | CR.STRT);
+    const start = board.now;
+    board.runFor(7900 * MS);
+    assert.notEqual(debug.read32(FLASH.SR) & SR.BSY, 0, 'BSY after 7.9 s');
+    board.runFor(101 * MS);
+    assert.equal(debug.read32(FLASH.SR) & (SR.BSY | SR.ERRORS), 0);
+    assert.ok(board.now - start >= 8000 * MS);
+    assert.equal(debug.read32(0x0800_0000), 0xffff_ffff, 'blinky is gone');
+  });
+
   it('flash and OTP contents survive into a new board built from the same storage (--state)', () => {
     const { board, debug } = boardWithFirmware('blinky');
     debug.connect();
