@@ -28,6 +28,35 @@ test('LEDs read GPIOD pins 12-15 as outputs; all dark without power', () => {
   assert.equal(board.targetVoltage(), 0);
 });
 
+test('LED changes are reported; a preloaded image runs from the first power-up', () => {
+  // Thumb code at 0x08000100: GPIOD clock on, PD12 output, PD12 high, then loop.
+  const code = Uint16Array.from([
+    0x4a04, // 0x100 ldr r2, [pc, #16] → 0x114 RCC_AHB1ENR
+    0x2308, // 0x102 movs r3, #8 (GPIODEN)
+    0x6013, // 0x104 str r3, [r2]
+    0x4a04, // 0x106 ldr r2, [pc, #16] → 0x118 GPIOD_MODER
+    0x4b04, // 0x108 ldr r3, [pc, #16] → 0x11c 0x01000000 (PD12 output)
+    0x6013, // 0x10a str r3, [r2]
+    0x4a04, // 0x10c ldr r2, [pc, #16] → 0x120 GPIOD_BSRR
+    0x4b05, // 0x10e ldr r3, [pc, #20] → 0x124 BS12
+    0x6013, // 0x110 str r3, [r2]
+    0xe7fe, // 0x112 b .
+  ]);
+  const literals = Uint32Array.from([0x4002_3830, 0x4002_0c00, 0x0100_0000, 0x4002_0c18, 1 << 12]);
+  const image = new Uint8Array(0x114 + literals.byteLength);
+  const view = new DataView(image.buffer);
+  view.setUint32(0, 0x2002_0000, true);
+  view.setUint32(4, 0x0800_0101, true);
+  image.set(new Uint8Array(code.buffer), 0x100);
+  image.set(new Uint8Array(literals.buffer), 0x114);
+  const changes: string[] = [];
+  const board = new DiscoveryBoard({ preload: [{ address: 0x0800_0000, data: image }] });
+  board.onLedChange((leds) => changes.push(JSON.stringify(leds)));
+  board.runFor(0.1 * MS);
+  assert.deepEqual(board.leds, { green: true, orange: false, red: false, blue: false });
+  assert.equal(changes.length, 1);
+});
+
 test('BOOT0 is low by default; high boots system memory at the next reset', () => {
   const board = new DiscoveryBoard();
   assert.equal(board.boot0, false);

@@ -24,6 +24,7 @@ export const DISCOVERY = {
 } as const;
 
 export type LedName = keyof typeof DISCOVERY.LEDS;
+const LED_MASK = Object.values(DISCOVERY.LEDS).reduce((mask, pin) => mask | (1 << pin), 0);
 export type LedState = Readonly<Record<LedName, boolean>>;
 
 export interface DiscoveryBoardOptions {
@@ -32,6 +33,8 @@ export interface DiscoveryBoardOptions {
   readonly identity?: DeviceIdentity;
   /** Start with target power on (default) or off (`--no-power`). */
   readonly powered?: boolean;
+  /** An image already in flash when the board first powers up (`--firmware FILE`). */
+  readonly preload?: readonly FlashSegment[];
 }
 
 /** An image segment to place in flash, as the CLI's image loaders (src/flash/image) produce them. */
@@ -54,6 +57,7 @@ export class DiscoveryBoard implements ProbeTargetLink {
   /** The STM32's SW-DP, as the ST-Link's SWDIO/SWCLK reach it. */
   readonly swDp: SwDp;
   readonly console = new BoardConsole();
+  private readonly ledListeners: ((leds: LedState) => void)[] = [];
   private buttonDown = false;
   private boot0High = false;
 
@@ -71,6 +75,12 @@ export class DiscoveryBoard implements ProbeTargetLink {
     });
     this.soc.boot0 = false;
     this.driveButton();
+    this.soc.devices.gpio.D.onOutputChange = (changed) => {
+      if ((changed & LED_MASK) === 0) return;
+      const leds = this.leds;
+      for (const listener of this.ledListeners) listener(leds);
+    };
+    if (options.preload !== undefined) this.preload(options.preload);
     if (options.powered ?? true) this.power(true);
   }
 
@@ -149,10 +159,15 @@ export class DiscoveryBoard implements ProbeTargetLink {
     };
   }
 
+  /** Called with the new state whenever one of the four LEDs changes. */
+  onLedChange(listener: (leds: LedState) => void): void {
+    this.ledListeners.push(listener);
+  }
+
   /**
    * Puts an image into flash as if it had been programmed before: the CLI converts ELF, HEX or BIN
-   * into segments (src/flash/image). Takes effect at the next reset, like any flashed firmware; call
-   * before the board runs, or reset it afterwards.
+   * into segments (src/flash/image). Takes effect at the next reset, like any flashed firmware: pass
+   * `preload` to the constructor (or call this before `power(true)`), or reset the board afterwards.
    */
   preload(segments: readonly FlashSegment[]): void {
     for (const segment of segments) this.soc.preload(segment.address, segment.data);
