@@ -381,6 +381,9 @@ export class Stm32f407 implements SocContext {
     if (size === 4) this.debugBus.write32(address, value);
     else if (size === 2) this.debugBus.write16(address, value);
     else this.debugBus.write8(address, value);
+    // AIRCR.SYSRESETREQ/VECTRESET from a debugger reset the chip at once, halted core or not; the
+    // core performs a requested reset at its next boundary, which a halted core would never reach.
+    if (this.cpu.resetRequest !== undefined) this.cpu.step();
     this.noteDebugState();
   }
 
