@@ -1,9 +1,17 @@
 /** The host-side ST-Link driver. */
-export { StLink, type EnterSwdOptions, type MemoryAccessOptions, type StLinkOptions } from './stlink.js';
+export {
+  StLink,
+  type EnterSwdOptions,
+  type MemoryAccessOptions,
+  type StLinkOptions,
+  type WordWrite,
+} from './stlink.js';
 export {
   DEFAULT_WAIT_RETRY,
   retryWhileWait,
+  SERVER_BUSY_CODE,
   wallClockSleep,
+  type Attempt,
   type Sleep,
   type WaitRetryPolicy,
 } from './retry.js';
