@@ -24,6 +24,9 @@ export interface SocDevicesOptions {
   readonly debugIntrusion: () => boolean;
 }
 
+/** WWDGEN (RM0090 §7.3.13): the WWDG counts only while its APB1 clock runs. */
+const WWDG_CLOCK = { register: 'APB1ENR', bit: 11 } as const;
+
 export type GpioPort = 'A' | 'B' | 'C' | 'D' | 'E';
 const PORTS: readonly GpioPort[] = ['A', 'B', 'C', 'D', 'E'];
 
@@ -54,7 +57,11 @@ export class SocDevices {
   readonly memoryMapped: readonly Peripheral[];
 
   constructor(ctx: SocContext & { remap(): void; wakeupPinRose(): void }, options: SocDevicesOptions) {
-    this.rcc = new Rcc(ctx, { hseHz: options.hseHz });
+    // The RCC's BDCR is writable only while PWR_CR.DBP is set; the PWR exists by the time it asks.
+    this.rcc = new Rcc(ctx, {
+      hseHz: options.hseHz,
+      backupDomainWritable: () => this.pwr.backupDomainWritable,
+    });
     this.pwr = new Pwr(ctx);
     this.flash = new FlashInterface(ctx, options.storage ?? new FlashStorage(), {
       codeChanged: options.codeChanged,
@@ -72,7 +79,10 @@ export class SocDevices {
     this.syscfg.onMemoryRemap = () => ctx.remap();
     this.exti = new Exti(ctx);
     this.iwdg = new Iwdg(ctx, { hardwareWatchdog: () => this.flash.hardwareWatchdog });
-    this.wwdg = new Wwdg(ctx);
+    // Starting the IWDG forces the LSI on (RM0090 §19.3.2), which RCC_CSR.LSIRDY then shows.
+    this.iwdg.onStart = () => this.rcc.forceLsiOn();
+    this.wwdg = new Wwdg(ctx, { clockEnabled: () => this.rcc.isEnabled(WWDG_CLOCK) });
+    this.rcc.onClockEnableChange = () => this.wwdg.clockGateChanged();
     this.usart2 = new Usart(ctx, USART2);
     this.dbgmcu = new Dbgmcu(ctx);
 
@@ -104,6 +114,27 @@ export class SocDevices {
     }
     this.flash.reset(kind);
     this.dbgmcu.reset(kind);
+  }
+
+  /** The clock tree changed: the counters that run from PCLK1 or the LSI re-time their events. */
+  frequencyChanged(): void {
+    this.iwdg.frequencyChanged();
+    this.wwdg.frequencyChanged();
+  }
+
+  /** Entering and leaving Stop: the RCC stops the PLL and HSE, and wakes on the HSI (RM0090 §5.3.6). */
+  stopEntered(): void {
+    this.rcc.stopEntered();
+  }
+
+  stopExited(): void {
+    this.rcc.stopExited();
+  }
+
+  /** Power really removed (not Standby): the backup domain (RCC_BDCR, PWR_CSR.BRE) is lost too. */
+  powerLost(): void {
+    this.rcc.resetBackupDomain();
+    this.pwr.resetBackupDomain();
   }
 
   /** The core halted or resumed, or DBGMCU changed: the watchdogs re-evaluate their freeze. */

@@ -205,8 +205,10 @@ export class Stm32f407 implements SocContext {
 
   /** Target power off: the chip stops, its volatile state is gone, its SW-DP is silent. */
   powerOff(): void {
+    if (!this.powered) return;
     this.powered = false;
     this.lowPower = 'run';
+    this.devices.powerLost();
   }
 
   /** The NRST pin as driven from outside (true = held low). */
@@ -329,6 +331,7 @@ export class Stm32f407 implements SocContext {
     else {
       this.lowPower = 'stop';
       this.stopWakePending = false;
+      this.devices.stopEntered();
     }
   }
 
@@ -408,6 +411,7 @@ export class Stm32f407 implements SocContext {
   }
 
   private frequencyChanged(): void {
+    this.devices.frequencyChanged();
     const hz = this.devices.rcc.frequencies.hclk;
     if (hz === this.hz) return;
     if (this.sliceActive) {
@@ -462,7 +466,10 @@ export class Stm32f407 implements SocContext {
     const cpu = this.cpu;
     if (this.lowPower === 'stop' && this.stopWakePending) {
       this.stopWakePending = false;
-      if (!cpu.sleeping) this.lowPower = 'run';
+      if (!cpu.sleeping) {
+        this.lowPower = 'run';
+        this.devices.stopExited();
+      }
     } else if (this.lowPower === 'sleep' && !cpu.sleeping) this.lowPower = 'run';
     this.noteDebugState();
   }
