@@ -23,11 +23,14 @@ function block(hex: string): Uint8Array {
   return out;
 }
 
-function rig(options: { powered?: boolean } = {}) {
+function rig(options: { powered?: boolean; model?: 'v2-1' | 'v3' } = {}) {
   const board = new DiscoveryBoard({ powered: options.powered ?? true });
   board.preload([{ address: 0x08000000, data: blinky }]);
   // Unpaced: the runner's charge runs the board for each exchange's modelled cost.
-  const device = new VirtualStLinkDevice(board, { charge: new BoardRunner(board).charge });
+  const device = new VirtualStLinkDevice(board, {
+    model: options.model ?? 'v2-1',
+    charge: new BoardRunner(board).charge,
+  });
   board.runFor(1_000_000);
   const x = (command: string, phase: DataPhase): Uint8Array => {
     const out = device.exchange(block(command), phase);
@@ -145,5 +148,37 @@ describe('virtual ST-Link on an unpowered DiscoveryBoard', () => {
     assert.equal(r('F7', 8), '10 06 00 00 00 00 00 00');
     assert.equal(r('F2 30 A3', 2), '09 00');
     assert.equal(r('F5', 2), '01 00');
+  });
+});
+
+describe('virtual STLINK-V3 on the DiscoveryBoard', () => {
+  it('OpenOCD V3 open: GET_VERSION_EX, COM_FREQ twice and SET, ENTER, INIT_AP, CPUID', () => {
+    const { r, ok12, device } = rig({ model: 'v3' });
+    assert.equal(r('F1', 6), '30 00 83 04 4e 37');
+    assert.equal(r('FB', 12), '03 01 07 03 05 00 00 00 83 04 4e 37');
+    assert.equal(r('F2 62 00', 52).slice(0, 29), '80 00 00 00 00 00 00 00 07 00');
+    r('F2 62 00', 52);
+    assert.equal(r('F2 61 00 00 E8 03 00 00', 8), '80 00 00 00 e8 03 00 00');
+    assert.equal(r('F2 30 A3', 2), '80 00');
+    assert.equal(r('F2 4B 00', 2), '80 00');
+    assert.equal(r('F2 07 00 ED 00 E0 04 00', 4), '41 c2 0f 41');
+    assert.equal(r('F2 3E', 12), ok12);
+    // 8000 kHz, as reset-init asks: the V3 has it.
+    assert.equal(r('F2 61 00 00 40 1F 00 00', 8), '80 00 00 00 40 1f 00 00');
+    assert.equal(device.firmware.swdKHz, 8000);
+  });
+});
+
+describe('virtual ST-Link with a paced (--realtime) runner', () => {
+  it('holds each reply back by its modelled cost in wall time', async () => {
+    const board = new DiscoveryBoard();
+    const device = new VirtualStLinkDevice(board, { charge: new BoardRunner(board, { paced: true }).charge });
+    const started = performance.now();
+    const reply = device.exchange(block('F1'), { kind: 'read', length: 6 });
+    assert.ok(reply instanceof Promise);
+    assert.equal(hexBytes(await reply), '2a 1b 83 04 4b 37');
+    const elapsedMs = performance.now() - started;
+    const costMs = device.lastExchangeNanoseconds() / 1e6;
+    assert.ok(costMs > 1 && elapsedMs >= costMs - 0.5, `waited ${elapsedMs} ms for a ${costMs} ms cost`);
   });
 });
