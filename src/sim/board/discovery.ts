@@ -125,7 +125,7 @@ export class DiscoveryBoard implements ProbeTargetLink {
     return this.soc.nrstLow;
   }
 
-  /** BOOT0, pulled low on the Discovery (a wire to VDD pulls it high). Sampled at reset (RM0090 §2.4). */
+  /** BOOT0, pulled low on the Discovery (a wire to VDD pulls it high); sampled at reset (RM0090 §2.4). */
   setBoot0(high: boolean): void {
     this.boot0High = high;
     this.soc.boot0 = high;

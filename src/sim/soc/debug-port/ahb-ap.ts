@@ -40,13 +40,13 @@ interface StalledTransfer {
 const SIZE_BYTES: readonly AccessSize[] = [1, 2, 4];
 
 /**
- * The Cortex-M4's AHB-AP: a MEM-AP (ADIv5.2 §C2) whose DRW and BD0–BD3 accesses become transfers on
- * the system bus (Cortex-M4 TRM §8.2). Register-level: the SW-DP (sw-dp.ts) decides when an access
+ * The Cortex-M4's AHB-AP: a MEM-AP (ADIv5.2 part C2) whose DRW and BD0–BD3 accesses become transfers on
+ * the system bus (Cortex-M4 TRM, AHB-AP). Register-level: the SW-DP (sw-dp.ts) decides when an access
  * reaches it, and does the posting of reads.
  *
  * Stalls: an AHB transfer to a location held in wait states (flash while BSY) does not complete
  * within the SWD transaction; the AP stays busy until the target's clock reaches the end of the
- * stall, and the SW-DP answers WAIT meanwhile (ADIv5.2 §B4.2.3). The transfer itself is made when it
+ * stall, and the SW-DP answers WAIT meanwhile (ADIv5.2 B4.2, WAIT response). The transfer itself is made when it
  * completes, so a read of flash being erased returns the erased value, as on silicon.
  */
 export class AhbAp {
@@ -90,7 +90,7 @@ export class AhbAp {
     return stalled.write ? SETTLED.WRITE_DONE : SETTLED.READ_DONE;
   }
 
-  /** DAPABORT (ADIv5.2 §B2.2.1): the DP stops waiting for the AP. */
+  /** DAPABORT (ADIv5.2 B2.2, ABORT): the DP stops waiting for the AP. */
   abort(): void {
     if (this.stalled !== undefined) this.stalled.aborted = true;
   }
@@ -116,7 +116,7 @@ export class AhbAp {
         return AP_STATUS.OK;
       default:
         if (!isTransferRegister(register)) {
-          this.value = 0; // reserved AP registers read as zero (ADIv5.2 §C2.6)
+          this.value = 0; // reserved AP registers read as zero (ADIv5.2 C2.6)
           return AP_STATUS.OK;
         }
         if (this.stallAhead(register, false, 0)) return AP_STATUS.STALLED;
@@ -149,7 +149,7 @@ export class AhbAp {
     return (this.csw & CSW.ADDRINC_MASK) >>> CSW.ADDRINC_SHIFT;
   }
 
-  /** BDn addresses TAR[31:4] + 4n and never increments TAR (ADIv5.2 §C2.6.1). */
+  /** BDn addresses TAR[31:4] + 4n and never increments TAR (ADIv5.2 C2.6, banked data registers). */
   private transferAddress(register: number): number {
     if (register === AHB_AP_REG.DRW) return this.tar;
     return ((this.tar & ~0xf) | (register - AHB_AP_REG.BD0) | (this.tar & 0x3)) >>> 0;
@@ -184,7 +184,7 @@ export class AhbAp {
         }
         throw error;
       }
-      // Sub-word data travels in the byte lanes of its address (ADIv5.2 §C2.2.6).
+      // Sub-word data travels in the byte lanes of its address (ADIv5.2 C2.2, byte lanes).
       word |= size === 4 ? data : (data & (size === 1 ? 0xff : 0xffff)) << ((aligned & 3) * 8);
       address = this.advance(increments, size);
     }
@@ -225,7 +225,7 @@ function isTransferRegister(register: number): boolean {
   return register === AHB_AP_REG.DRW || (register >= AHB_AP_REG.BD0 && register <= AHB_AP_REG.BD3);
 }
 
-/** Packed transfers fill the rest of the 32-bit data word from TAR's lane on (ADIv5.2 §C2.2.7). */
+/** Packed transfers fill the rest of the 32-bit data word from TAR's lane on (ADIv5.2 C2.2, packed transfers). */
 function packedCount(address: number, size: number): number {
   if (size === 4) return 1;
   return (4 - (address & 3 & ~(size - 1))) / size;

@@ -1,12 +1,12 @@
 /**
- * Register layouts of the Cortex-M4's debug access port: the SW-DP (ADIv5.2 §B2.2, DPv1) and the
- * AHB-AP, a MEM-AP (ADIv5.2 §C2.6, Cortex-M4 TRM r0p1 §8.2 "AHB-AP"). Names as ADIv5 spells them.
+ * Register layouts of the Cortex-M4's debug access port: the SW-DP (ADIv5.2 B2.2, DPv1) and the
+ * AHB-AP, a MEM-AP (ADIv5.2 C2.6; Cortex-M4 TRM r0p1, AHB-AP). Names as ADIv5 spells them.
  */
 
-/** DPIDR of the STM32F4's SW-DP: designer ARM (0x23B), DPv1, part 0xBA, revision 2 (RM0090 §38.8.3). */
+/** DPIDR of the STM32F4's SW-DP: designer ARM (0x23B), DPv1, part 0xBA, revision 2 (RM0090, Debug support: SW-DP ID code). */
 export const DPIDR_VALUE = 0x2ba0_1477;
 
-/** CTRL/STAT (ADIv5.2 §B2.2.2). */
+/** CTRL/STAT (ADIv5.2 B2.2, CTRL/STAT). */
 export const CTRL_STAT = {
   ORUNDETECT: 1 << 0,
   STICKYORUN: 1 << 1,
@@ -38,14 +38,14 @@ export const CTRL_STAT_WRITABLE =
   CTRL_STAT.CDBGPWRUPREQ |
   CTRL_STAT.CSYSPWRUPREQ;
 
-/** The sticky flags that make the SW-DP answer FAULT (ADIv5.2 §B4.2.4). */
+/** The sticky flags that make the SW-DP answer FAULT (ADIv5.2 B4.2, FAULT response). */
 export const CTRL_STAT_STICKY =
   CTRL_STAT.STICKYORUN | CTRL_STAT.STICKYCMP | CTRL_STAT.STICKYERR | CTRL_STAT.WDATAERR;
 
-/** CTRL/STAT.TRNMODE (ADIv5.2 §B2.2.2): pushed operations. */
+/** CTRL/STAT.TRNMODE (ADIv5.2 B2.2, CTRL/STAT): pushed operations. */
 export const TRNMODE = { NORMAL: 0, PUSHED_VERIFY: 1, PUSHED_COMPARE: 2 } as const;
 
-/** ABORT (ADIv5.2 §B2.2.1), write-only. */
+/** ABORT (ADIv5.2 B2.2, ABORT), write-only. */
 export const ABORT = {
   DAPABORT: 1 << 0,
   STKCMPCLR: 1 << 1,
@@ -54,7 +54,7 @@ export const ABORT = {
   ORUNERRCLR: 1 << 4,
 } as const;
 
-/** SELECT (ADIv5.2 §B2.2.9; DPv1: bit 0 is CTRLSEL). */
+/** SELECT (ADIv5.2 B2.2, SELECT; DPv1: bit 0 is CTRLSEL). */
 export const SELECT = {
   APSEL_SHIFT: 24,
   APBANKSEL_MASK: 0xf0,
@@ -62,13 +62,13 @@ export const SELECT = {
 } as const;
 
 /**
- * WCR, the DPv1 wire control register at 0x4 with SELECT.CTRLSEL = 1 (ADIv5.2 §B2.2.11): reset value
+ * WCR, the DPv1 wire control register at 0x4 with SELECT.CTRLSEL = 1 (ADIv5.2 B2.2, WCR): reset value
  * WIREMODE = 0b01 (synchronous), TURNROUND = 0 (one cycle), PRESCALER = 0.
  */
 export const WCR_RESET = 0x0000_0040;
 export const WCR_WRITABLE = 0x0000_03c7;
 
-/** AHB-AP register addresses (APBANKSEL:A[3:2]) (ADIv5.2 §C2.6, table C2-6). */
+/** AHB-AP register addresses (APBANKSEL:A[3:2]) (ADIv5.2 C2.6, MEM-AP register summary). */
 export const AHB_AP_REG = {
   CSW: 0x00,
   TAR: 0x04,
@@ -83,7 +83,7 @@ export const AHB_AP_REG = {
 } as const;
 
 /**
- * CSW as the Cortex-M4's AHB-AP implements it (Cortex-M4 TRM r0p1 §8.2, which follows the
+ * CSW as the Cortex-M4's AHB-AP implements it (Cortex-M4 TRM r0p1, AHB-AP, which follows the
  * Cortex-M3 AHB-AP):
  *
  *   [29]    MasterType  0 core, 1 debugger (stored; the SoC always sees a debugger access)
@@ -123,9 +123,9 @@ export const CSW_ADDRINC = { OFF: 0, SINGLE: 1, PACKED: 2 } as const;
  */
 export const TAR_INCREMENT_BLOCK = 0x1000;
 
-/** CFG: little-endian, no large physical addresses or data (ADIv5.2 §C2.6.3). */
+/** CFG: little-endian, no large physical addresses or data (ADIv5.2 C2.6, CFG). */
 export const AHB_AP_CFG = 0x0000_0000;
-/** BASE: the Cortex-M4 ROM table at 0xE00FF000, present, ADIv5 format (Cortex-M4 TRM §8.2). */
+/** BASE: the Cortex-M4 ROM table at 0xE00FF000, present, ADIv5 format (Cortex-M4 TRM, AHB-AP). */
 export const AHB_AP_BASE = 0xe00f_f003;
-/** IDR of the Cortex-M4's AHB-AP (Cortex-M4 TRM r0p1 §8.2): ARM, MEM-AP, AMBA AHB, revision 2. */
+/** IDR of the Cortex-M4's AHB-AP (Cortex-M4 TRM r0p1, AHB-AP): ARM, MEM-AP, AMBA AHB, revision 2. */
 export const AHB_AP_IDR = 0x2477_0011;

@@ -16,7 +16,7 @@ import type { DapTarget } from './dap-target.js';
 import { DP_REG, SWD_ACK, type SwdAck, type SwdWire } from './swd.js';
 
 /**
- * Where the SW-DP's wire protocol stands (ADIv5.2 §B4.3): `jtag` after power-on (the SWJ-DP starts
+ * Where the SW-DP's wire protocol stands (ADIv5.2 B4, SWD protocol: line reset and DPIDR read): `jtag` after power-on (the SWJ-DP starts
  * in JTAG mode), `lost` after the port was silent (its line state is unknown), `reset` after a line
  * reset until DPIDR is read, `active` afterwards. Only a line reset leaves `jtag` and `lost`.
  */
@@ -36,7 +36,7 @@ interface PushedOperation {
 }
 
 /**
- * The STM32F407's SW-DP (the Cortex-M4 SWJ-DP in SWD mode, DPv1, ADIv5.2 §B2/§B4) with one access
+ * The STM32F407's SW-DP (the Cortex-M4 SWJ-DP in SWD mode, DPv1; ADIv5.2 chapters B2 and B4) with one access
  * port, the AHB-AP at APSEL 0 (ahb-ap.ts). Transaction level: each call is one SWD packet with its
  * ACK; parity cannot go wrong, so WDATAERR is never set by this model (it is still cleared by
  * ABORT.WDERRCLR).
@@ -60,9 +60,9 @@ export class SwDp implements SwdWire {
   private ctrlStat = 0;
   private select = 0;
   private wcr = WCR_RESET;
-  /** RDBUFF: the result of the last AP read (ADIv5.2 §B2.2.7). */
+  /** RDBUFF: the result of the last AP read (ADIv5.2 B2.2, RDBUFF). */
   private readBuffer = 0;
-  /** RESEND: what the last AP read or RDBUFF read returned (ADIv5.2 §B2.2.8). */
+  /** RESEND: what the last AP read or RDBUFF read returned (ADIv5.2 B2.2, RESEND). */
   private lastReturned = 0;
   private data = 0;
   private pushed: PushedOperation | undefined = undefined;
@@ -111,7 +111,7 @@ export class SwDp implements SwdWire {
 
   lineReset(): void {
     if (!this.sample()) return;
-    // The JTAG-to-SWD sequence (ADIv5.2 §B5.2.1) is part of the contract's line reset.
+    // The JTAG-to-SWD sequence (ADIv5.2 B5, SWJ-DP switching) is part of the contract's line reset.
     this.state = 'reset';
   }
 
@@ -119,7 +119,7 @@ export class SwDp implements SwdWire {
     if (!this.sample() || this.state === 'jtag' || this.state === 'lost') return SWD_ACK.NO_RESPONSE;
     const a = address & 0xc;
     if (this.state === 'reset') {
-      // After a line reset only a DPIDR read is acknowledged (ADIv5.2 §B4.3.3).
+      // After a line reset only a DPIDR read is acknowledged (ADIv5.2 B4: after a line reset the DP must be read at DPIDR first).
       if (apNotDp || a !== DP_REG.DPIDR) return SWD_ACK.NO_RESPONSE;
       this.state = 'active';
     }
@@ -163,7 +163,7 @@ export class SwDp implements SwdWire {
         if (this.sticky) return SWD_ACK.FAULT;
         return this.ok(this.lastReturned);
       default: {
-        // RDBUFF: the last AP read's result, without starting another (ADIv5.2 §B4.2.2).
+        // RDBUFF: the last AP read's result, without starting another (ADIv5.2 B4.2, RDBUFF).
         const refused = this.refusal(true);
         if (refused !== undefined) return refused;
         this.ctrlStat |= CTRL_STAT.READOK;
@@ -178,7 +178,7 @@ export class SwDp implements SwdWire {
       this.abort(value);
       return SWD_ACK.OK;
     }
-    // Everything but an ABORT write waits out a sticky error (ADIv5.2 §B4.2.4).
+    // Everything but an ABORT write waits out a sticky error (ADIv5.2 B4.2, FAULT response).
     if (this.sticky) return SWD_ACK.FAULT;
     if (a === DP_REG.CTRL_STAT) {
       if ((this.select & SELECT.CTRLSEL) !== 0) this.wcr = value & WCR_WRITABLE;
@@ -244,7 +244,7 @@ export class SwDp implements SwdWire {
     const register = this.apRegister | a;
     const refused = this.refusal(false, register);
     if (refused !== undefined) return refused;
-    // Posted read (ADIv5.2 §B4.2.2): this transaction returns the previous AP read's result.
+    // Posted read (ADIv5.2 B4.2, RDBUFF): this transaction returns the previous AP read's result.
     const previous = this.readBuffer;
     this.lastReturned = previous;
     if (!this.apSelected) {
@@ -269,7 +269,7 @@ export class SwDp implements SwdWire {
     if (!this.apSelected) return SWD_ACK.OK;
     const mode = (this.ctrlStat & CTRL_STAT.TRNMODE_MASK) >>> CTRL_STAT.TRNMODE_SHIFT;
     if (mode === TRNMODE.PUSHED_VERIFY || mode === TRNMODE.PUSHED_COMPARE) {
-      // Pushed compare/verify (ADIv5.2 §B1.2, CTRL/STAT.TRNMODE): the write data is compared with a read of the register.
+      // Pushed compare/verify (ADIv5.2 B1, CTRL/STAT.TRNMODE): the write data is compared with a read of the register.
       const status = this.ap.read(register);
       const pushed = { expected: value, verify: mode === TRNMODE.PUSHED_VERIFY };
       if (status === AP_STATUS.OK) this.compare(pushed, this.ap.value);
