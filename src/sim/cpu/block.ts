@@ -1,5 +1,6 @@
 import type { Cpu } from './cpu.js';
 import type { Executor } from './isa/executor.js';
+import { sourceOf } from './isa/inline-source.js';
 
 /**
  * A compiled straight-line block: the executors of consecutive instructions called one after the
@@ -41,7 +42,9 @@ export function compileBlock(
     const address = addresses[i]!;
     const next = address + sizes[i]!;
     params.push(`e${i}`);
-    body += `r[15] = ${address + 4}; cpu.nextPc = ${next}; e${i}(cpu); cpu.pc = cpu.nextPc; cpu.cycles += 1; cpu.instructionsRetired += 1;\n`;
+    // The executor's body as source where it has one (isa/inline-source.ts), else a call.
+    const execute = sourceOf(executors[i]!) ?? `e${i}(cpu);`;
+    body += `r[15] = ${address + 4}; cpu.nextPc = ${next};\n${execute}\ncpu.pc = cpu.nextPc; cpu.cycles += 1; cpu.instructionsRetired += 1;\n`;
     const last = i + 1 === count;
     if (last || branches[i] === true) {
       body += `if (cpu.attention !== 0 || cpu.cycles >= limit) return;\n`;

@@ -1,4 +1,5 @@
 import { undefinedExecutor, type Executor } from './executor.js';
+import { conditionSource, withSource } from './inline-source.js';
 
 /**
  * 16-bit branches: BX/BLX (A5.2.3), CBZ/CBNZ (A5.2.5), B<c>/UDF/SVC (A5.2.6) and B (A5.2.7).
@@ -37,20 +38,21 @@ export function branchExchange(hw: number): Executor {
 export function compareAndBranch(hw: number, address: number): Executor {
   const n = hw & 7;
   const target = address + 4 + (((hw >>> 9) & 1) << 6) + (((hw >>> 3) & 0x1f) << 1);
+  const taken = `{ cpu.nextPc = ${target & ~1}; cpu.cycles += 2; }`;
   if ((hw & 0x800) === 0) {
-    return (cpu) => {
+    return withSource((cpu) => {
       if (cpu.r[n] === 0) {
         cpu.branchWritePc(target);
         cpu.cycles += 2;
       }
-    };
+    }, `if (r[${n}] === 0) ${taken}`);
   }
-  return (cpu) => {
+  return withSource((cpu) => {
     if (cpu.r[n] !== 0) {
       cpu.branchWritePc(target);
       cpu.cycles += 2;
     }
-  };
+  }, `if (r[${n}] !== 0) ${taken}`);
 }
 
 /**
@@ -66,19 +68,25 @@ export function conditionalBranchOrSupervisorCall(hw: number, address: number): 
       cpu.supervisorCall(imm8);
     };
   const target = (address + 4 + (((imm8 << 24) >> 23) | 0)) | 0;
-  return (cpu) => {
-    if (cpu.conditionPassed(cond)) {
-      cpu.branchWritePc(target);
-      cpu.cycles += 2;
-    }
-  };
+  return withSource(
+    (cpu) => {
+      if (cpu.conditionPassed(cond)) {
+        cpu.branchWritePc(target);
+        cpu.cycles += 2;
+      }
+    },
+    `if (${conditionSource(cond)}) { cpu.nextPc = ${target & ~1}; cpu.cycles += 2; }`,
+  );
 }
 
 /** B T2 (hw = 11100 imm11): imm32 = SignExtend(imm11:'0', 12). */
 export function unconditionalBranch16(hw: number, address: number): Executor {
   const target = (address + 4 + ((hw << 21) >> 20)) | 0;
-  return (cpu) => {
-    cpu.branchWritePc(target);
-    cpu.cycles += 2;
-  };
+  return withSource(
+    (cpu) => {
+      cpu.branchWritePc(target);
+      cpu.cycles += 2;
+    },
+    `{ cpu.nextPc = ${target & ~1}; cpu.cycles += 2; }`,
+  );
 }

@@ -1,4 +1,5 @@
 import { undefinedExecutor, type Executor } from './executor.js';
+import { conditionSource, withSource } from './inline-source.js';
 import { hint, nop } from './hints.js';
 
 /**
@@ -32,12 +33,15 @@ function conditionalBranch(hw1: number, hw2: number, address: number): Executor 
   const j2 = (hw2 >>> 11) & 1;
   const imm = (s << 20) | (j2 << 19) | (j1 << 18) | ((hw1 & 0x3f) << 12) | ((hw2 & 0x7ff) << 1);
   const target = (address + 4 + ((imm << 11) >> 11)) | 0;
-  return (cpu) => {
-    if (cpu.conditionPassed(cond)) {
-      cpu.branchWritePc(target);
-      cpu.cycles += 2;
-    }
-  };
+  return withSource(
+    (cpu) => {
+      if (cpu.conditionPassed(cond)) {
+        cpu.branchWritePc(target);
+        cpu.cycles += 2;
+      }
+    },
+    `if (${conditionSource(cond)}) { cpu.nextPc = ${target & ~1}; cpu.cycles += 2; }`,
+  );
 }
 
 /**
@@ -58,11 +62,14 @@ function unconditionalBranch(hw1: number, hw2: number, address: number, link: bo
     };
   }
   const returnAddress = (address + 4) | 1;
-  return (cpu) => {
-    cpu.r[14] = returnAddress;
-    cpu.branchWritePc(target);
-    cpu.cycles += 2;
-  };
+  return withSource(
+    (cpu) => {
+      cpu.r[14] = returnAddress;
+      cpu.branchWritePc(target);
+      cpu.cycles += 2;
+    },
+    `{ r[14] = ${returnAddress}; cpu.nextPc = ${target & ~1}; cpu.cycles += 2; }`,
+  );
 }
 
 /**

@@ -1,6 +1,10 @@
 import type { Cpu } from '../cpu.js';
 import { addWithCarryFlags, asrC, lslC, lsrC, rorC, setNZ } from './alu.js';
 import type { Executor } from './executor.js';
+import { addWithCarrySource, withSource } from './inline-source.js';
+
+/** setNZ(cpu, res) as inline source (inline-source.ts). */
+const NZ = 'cpu.n = res >>> 31; cpu.z = res === 0 ? 1 : 0;';
 
 /**
  * 16-bit data processing on low registers: shift (immediate), add, subtract, move and compare
@@ -42,7 +46,10 @@ export function decodeShiftAddSubMoveCompare(hw: number): Executor {
         case 0b100:
           return moveImmediate(rdn, imm8);
         case 0b101:
-          return (cpu) => void addWithCarryFlags(cpu, cpu.r[rdn]!, ~imm8, 1); // CMP T1
+          return withSource(
+            (cpu) => void addWithCarryFlags(cpu, cpu.r[rdn]!, ~imm8, 1), // CMP T1
+            addWithCarrySource(`r[${rdn}]`, `${~imm8}`, '1', ''),
+          );
         case 0b110:
           return addImmediate(rdn, rdn, imm8);
         default:
@@ -61,21 +68,24 @@ function shiftImmediate(type: number, d: number, m: number, amount: number): Exe
   switch (type) {
     case 0:
       if (amount === 0) {
-        return (cpu) => {
+        return withSource((cpu) => {
           const result = cpu.r[m]!;
           cpu.r[d] = result;
           if (cpu.itState === 0) setNZ(cpu, result);
-        };
+        }, `{ const res = r[${m}]; r[${d}] = res; ${NZ} }`);
       }
-      return (cpu) => {
-        const x = cpu.r[m]!;
-        const result = x << amount;
-        cpu.r[d] = result;
-        if (cpu.itState === 0) {
-          setNZ(cpu, result);
-          cpu.c = (x >>> (32 - amount)) & 1;
-        }
-      };
+      return withSource(
+        (cpu) => {
+          const x = cpu.r[m]!;
+          const result = x << amount;
+          cpu.r[d] = result;
+          if (cpu.itState === 0) {
+            setNZ(cpu, result);
+            cpu.c = (x >>> (32 - amount)) & 1;
+          }
+        },
+        `{ const x = r[${m}]; const res = x << ${amount}; r[${d}] = res; ${NZ} cpu.c = (x >>> ${32 - amount}) & 1; }`,
+      );
     case 1:
       return (cpu) => {
         const result = lsrC(cpu, cpu.r[m]!, amount);
@@ -99,51 +109,63 @@ function shiftImmediate(type: number, d: number, m: number, amount: number): Exe
 
 /** ADD (register) T1. */
 function addRegister(d: number, n: number, m: number): Executor {
-  return (cpu) => {
-    const r = cpu.r;
-    if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[n]!, r[m]!, 0);
-    else r[d] = r[n]! + r[m]!;
-  };
+  return withSource(
+    (cpu) => {
+      const r = cpu.r;
+      if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[n]!, r[m]!, 0);
+      else r[d] = r[n]! + r[m]!;
+    },
+    addWithCarrySource(`r[${n}]`, `r[${m}]`, '0', `r[${d}] = res;`),
+  );
 }
 
 /** SUB (register) T1: AddWithCarry(R[n], NOT(R[m]), '1'). */
 function subtractRegister(d: number, n: number, m: number): Executor {
-  return (cpu) => {
-    const r = cpu.r;
-    if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[n]!, ~r[m]!, 1);
-    else r[d] = r[n]! - r[m]!;
-  };
+  return withSource(
+    (cpu) => {
+      const r = cpu.r;
+      if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[n]!, ~r[m]!, 1);
+      else r[d] = r[n]! - r[m]!;
+    },
+    addWithCarrySource(`r[${n}]`, `~r[${m}]`, '1', `r[${d}] = res;`),
+  );
 }
 
 /** ADD (immediate) T1/T2. */
 function addImmediate(d: number, n: number, imm: number): Executor {
-  return (cpu) => {
-    const r = cpu.r;
-    if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[n]!, imm, 0);
-    else r[d] = r[n]! + imm;
-  };
+  return withSource(
+    (cpu) => {
+      const r = cpu.r;
+      if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[n]!, imm, 0);
+      else r[d] = r[n]! + imm;
+    },
+    addWithCarrySource(`r[${n}]`, `${imm}`, '0', `r[${d}] = res;`),
+  );
 }
 
 /** SUB (immediate) T1/T2: AddWithCarry(R[n], NOT(imm32), '1'). */
 function subtractImmediate(d: number, n: number, imm: number): Executor {
   const notImm = ~imm;
-  return (cpu) => {
-    const r = cpu.r;
-    if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[n]!, notImm, 1);
-    else r[d] = r[n]! - imm;
-  };
+  return withSource(
+    (cpu) => {
+      const r = cpu.r;
+      if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[n]!, notImm, 1);
+      else r[d] = r[n]! - imm;
+    },
+    addWithCarrySource(`r[${n}]`, `${notImm}`, '1', `r[${d}] = res;`),
+  );
 }
 
 /** MOV (immediate) T1: N = 0 (imm8 < 2^31), Z, C unchanged. */
 function moveImmediate(d: number, imm8: number): Executor {
   const zero = imm8 === 0 ? 1 : 0;
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.r[d] = imm8;
     if (cpu.itState === 0) {
       cpu.n = 0;
       cpu.z = zero;
     }
-  };
+  }, `{ r[${d}] = ${imm8}; cpu.n = 0; cpu.z = ${zero}; }`);
 }
 
 /**
@@ -157,17 +179,17 @@ export function decodeDataProcessing16(hw: number): Executor {
   const d = hw & 7; // Rdn
   switch (opcode) {
     case 0b0000:
-      return (cpu) => {
+      return withSource((cpu) => {
         const result = cpu.r[d]! & cpu.r[m]!;
         cpu.r[d] = result;
         if (cpu.itState === 0) setNZ(cpu, result);
-      };
+      }, `{ const res = r[${d}] & r[${m}]; r[${d}] = res; ${NZ} }`);
     case 0b0001:
-      return (cpu) => {
+      return withSource((cpu) => {
         const result = cpu.r[d]! ^ cpu.r[m]!;
         cpu.r[d] = result;
         if (cpu.itState === 0) setNZ(cpu, result);
-      };
+      }, `{ const res = r[${d}] ^ r[${m}]; r[${d}] = res; ${NZ} }`);
     case 0b0010:
       return (cpu) => {
         shiftRegister(cpu, d, lslC(cpu, cpu.r[d]!, cpu.r[m]! & 0xff));
@@ -181,59 +203,74 @@ export function decodeDataProcessing16(hw: number): Executor {
         shiftRegister(cpu, d, asrC(cpu, cpu.r[d]!, cpu.r[m]! & 0xff));
       };
     case 0b0101:
-      return (cpu) => {
-        const r = cpu.r;
-        if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[d]!, r[m]!, cpu.c);
-        else r[d] = r[d]! + r[m]! + cpu.c;
-      };
+      return withSource(
+        (cpu) => {
+          const r = cpu.r;
+          if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[d]!, r[m]!, cpu.c);
+          else r[d] = r[d]! + r[m]! + cpu.c;
+        },
+        addWithCarrySource(`r[${d}]`, `r[${m}]`, 'cpu.c', `r[${d}] = res;`),
+      );
     case 0b0110:
-      return (cpu) => {
-        const r = cpu.r;
-        if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[d]!, ~r[m]!, cpu.c);
-        else r[d] = r[d]! + ~r[m]! + cpu.c;
-      };
+      return withSource(
+        (cpu) => {
+          const r = cpu.r;
+          if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, r[d]!, ~r[m]!, cpu.c);
+          else r[d] = r[d]! + ~r[m]! + cpu.c;
+        },
+        addWithCarrySource(`r[${d}]`, `~r[${m}]`, 'cpu.c', `r[${d}] = res;`),
+      );
     case 0b0111:
       return (cpu) => {
         shiftRegister(cpu, d, rorC(cpu, cpu.r[d]!, cpu.r[m]! & 0xff));
       };
     case 0b1000: // TST: N, Z; C unchanged
-      return (cpu) => {
+      return withSource((cpu) => {
         setNZ(cpu, cpu.r[d]! & cpu.r[m]!);
-      };
+      }, `{ const res = r[${d}] & r[${m}]; ${NZ} }`);
     case 0b1001: // RSB (immediate) T1: Rd = 0 - Rn
-      return (cpu) => {
-        const r = cpu.r;
-        if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, ~r[m]!, 0, 1);
-        else r[d] = -r[m]!;
-      };
+      return withSource(
+        (cpu) => {
+          const r = cpu.r;
+          if (cpu.itState === 0) r[d] = addWithCarryFlags(cpu, ~r[m]!, 0, 1);
+          else r[d] = -r[m]!;
+        },
+        addWithCarrySource(`~r[${m}]`, '0', '1', `r[${d}] = res;`),
+      );
     case 0b1010: // CMP (register) T1
-      return (cpu) => void addWithCarryFlags(cpu, cpu.r[d]!, ~cpu.r[m]!, 1);
+      return withSource(
+        (cpu) => void addWithCarryFlags(cpu, cpu.r[d]!, ~cpu.r[m]!, 1),
+        addWithCarrySource(`r[${d}]`, `~r[${m}]`, '1', ''),
+      );
     case 0b1011: // CMN (register) T1
-      return (cpu) => void addWithCarryFlags(cpu, cpu.r[d]!, cpu.r[m]!, 0);
+      return withSource(
+        (cpu) => void addWithCarryFlags(cpu, cpu.r[d]!, cpu.r[m]!, 0),
+        addWithCarrySource(`r[${d}]`, `r[${m}]`, '0', ''),
+      );
     case 0b1100:
-      return (cpu) => {
+      return withSource((cpu) => {
         const result = cpu.r[d]! | cpu.r[m]!;
         cpu.r[d] = result;
         if (cpu.itState === 0) setNZ(cpu, result);
-      };
+      }, `{ const res = r[${d}] | r[${m}]; r[${d}] = res; ${NZ} }`);
     case 0b1101: // MUL T1: Rdm = Rn * Rdm
-      return (cpu) => {
+      return withSource((cpu) => {
         const result = Math.imul(cpu.r[m]!, cpu.r[d]!);
         cpu.r[d] = result;
         if (cpu.itState === 0) setNZ(cpu, result);
-      };
+      }, `{ const res = Math.imul(r[${m}], r[${d}]); r[${d}] = res; ${NZ} }`);
     case 0b1110:
-      return (cpu) => {
+      return withSource((cpu) => {
         const result = cpu.r[d]! & ~cpu.r[m]!;
         cpu.r[d] = result;
         if (cpu.itState === 0) setNZ(cpu, result);
-      };
+      }, `{ const res = r[${d}] & ~r[${m}]; r[${d}] = res; ${NZ} }`);
     default:
-      return (cpu) => {
+      return withSource((cpu) => {
         const result = ~cpu.r[m]!;
         cpu.r[d] = result;
         if (cpu.itState === 0) setNZ(cpu, result);
-      };
+      }, `{ const res = ~r[${m}]; r[${d}] = res; ${NZ} }`);
   }
 }
 

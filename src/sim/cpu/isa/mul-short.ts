@@ -1,4 +1,5 @@
 import { wrapSetQ } from './dsp-saturate.js';
+import { withSource } from './inline-source.js';
 import { undefinedExecutor, type Executor } from './executor.js';
 import { accumulateWide, multiplySigned, negateWide, wide } from './mul-wide.js';
 
@@ -44,16 +45,16 @@ export function decodeMultiply(hw1: number, hw2: number): Executor {
 }
 
 function mul(d: number, n: number, m: number): Executor {
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.r[d] = Math.imul(cpu.r[n]!, cpu.r[m]!);
-  };
+  }, `r[${d}] = Math.imul(r[${n}], r[${m}]);`);
 }
 
 function mla(d: number, n: number, m: number, a: number): Executor {
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.r[d] = (Math.imul(cpu.r[n]!, cpu.r[m]!) + cpu.r[a]!) | 0;
     cpu.cycles += 1;
-  };
+  }, `{ r[${d}] = (Math.imul(r[${n}], r[${m}]) + r[${a}]) | 0; cpu.cycles += 1; }`);
 }
 
 function mls(d: number, n: number, m: number, a: number): Executor {
