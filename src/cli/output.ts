@@ -22,6 +22,14 @@ export class Output {
     else this.options.stdout.write(`${human(value)}\n`);
   }
 
+  /**
+   * One event of a long-running command (ready, a console line): a line of text, or with --json one
+   * JSON object per line (JSON Lines), so a machine can follow the stream.
+   */
+  event<T>(value: T, human: (value: T) => string): void {
+    this.result(value, human);
+  }
+
   /** Diagnostic detail shown at -v (level 1) or -vv (level 2); never part of --json output. */
   verbose(level: 1 | 2, message: string): void {
     if (this.options.verbosity >= level) this.options.stderr.write(`${message}\n`);

@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { asSwdkitError, UsageError } from '../util/errors.js';
 import { EXIT_STATUS, exitStatusFor } from './exit-status.js';
+import { registerSim } from './commands/sim.js';
+import { commandContext } from './context.js';
 import { Output } from './output.js';
 import { packageVersion } from './version.js';
 
@@ -36,6 +38,8 @@ export function buildProgram(io: CliIo): Command {
       // Commander's own error text is replaced by ours (see run()); help on stderr is never wanted.
       writeErr: () => undefined,
     });
+  const context = commandContext(io);
+  registerSim(program, context);
   return program;
 }
 

@@ -1,0 +1,171 @@
+import { Option, type Command } from 'commander';
+import { readImageFile } from '../../flash/image/load.js';
+import type { Segment } from '../../flash/image/types.js';
+import { formatVersion } from '../../protocol/version.js';
+import { startServer } from '../../server/server.js';
+import { DiscoveryBoard, type FlashSegment } from '../../sim/board/discovery.js';
+import { BoardRunner } from '../../sim/board/runner.js';
+import { loadState, saveState } from '../../sim/board/state-file.js';
+import type { ProbeModelName } from '../../sim/probe/models.js';
+import { VirtualStLinkDevice } from '../../sim/probe/virtual-stlink.js';
+import { MEMORY } from '../../sim/soc/memory-map.js';
+import { InProcessTransport } from '../../transport/in-process.js';
+import { BadInputError, asSwdkitError } from '../../util/errors.js';
+import type { CommandContext } from '../context.js';
+import { parseListenAddress, parsePort } from '../options.js';
+import { stopRequest, type StopRequest } from '../signals.js';
+
+interface SimOptions {
+  readonly firmware?: string;
+  readonly port: number;
+  readonly listen?: string;
+  readonly probeModel: ProbeModelName;
+  readonly state?: string;
+  readonly stats?: string;
+  readonly realtime: boolean;
+  readonly power: boolean;
+}
+
+export function registerSim(program: Command, context: CommandContext): void {
+  program
+    .command('sim')
+    .description(
+      'run a virtual STM32F4DISCOVERY and serve its on-board ST-Link as an stlink-server\n' +
+        '(OpenOCD: -f interface/stlink.cfg -c "hla_stlink_backend tcp PORT" -f target/stm32f4x.cfg)',
+    )
+    .option(
+      '--firmware <file>',
+      'ELF, Intel HEX, S-record or .bin (at 0x08000000) already in flash at power-on',
+    )
+    .addOption(new Option('--port <n>', 'TCP port; 0 picks a free one').argParser(parsePort).default(7184))
+    .addOption(
+      new Option('--listen <address>', 'accept clients on this address (default: loopback only)').argParser(
+        parseListenAddress,
+      ),
+    )
+    .addOption(
+      new Option('--probe-model <model>', 'the virtual probe').choices(['v2-1', 'v3']).default('v2-1'),
+    )
+    .option('--state <file>', 'keep flash, OTP and option bytes in this file across runs, as a chip does')
+    .option('--stats <file>', 'append one JSON line per closed client session')
+    .option('--realtime', 'virtual time follows the wall clock; replies take as long as on hardware', false)
+    .option('--no-power', 'start with the target unpowered (the probe measures 0 V)')
+    .action(async (options: SimOptions, command: Command) => {
+      await runSim(options, context.output(command));
+    });
+}
+
+/** Main flash and its boot alias at 0: where a firmware image may put bytes. */
+function toFlashSegments(segments: readonly Segment[], source: string): FlashSegment[] {
+  return segments.map((segment) => {
+    let address = segment.address >>> 0;
+    if (address + segment.data.length <= MEMORY.FLASH_SIZE) address += MEMORY.FLASH_BASE;
+    const offset = address - MEMORY.FLASH_BASE;
+    if (offset < 0 || offset + segment.data.length > MEMORY.FLASH_SIZE) {
+      throw new BadInputError(
+        'image-outside-flash',
+        `${source}: ${segment.data.length} bytes at 0x${address.toString(16).padStart(8, '0')} are not in the STM32F407's flash (0x08000000–0x080FFFFF)`,
+        {
+          hint: 'Link the firmware for flash at 0x08000000 (check the linker script), or pass a .bin that goes there.',
+        },
+      );
+    }
+    return { address, data: segment.data };
+  });
+}
+
+async function runSim(options: SimOptions, output: ReturnType<CommandContext['output']>): Promise<void> {
+  const storage = options.state === undefined ? undefined : loadState(options.state);
+  const preload =
+    options.firmware === undefined
+      ? undefined
+      : toFlashSegments(readImageFile(options.firmware).segments, options.firmware);
+  const board = new DiscoveryBoard({
+    powered: false,
+    ...(storage === undefined ? {} : { storage }),
+  });
+  if (preload !== undefined) board.preload(preload);
+  if (options.power) board.power(true);
+
+  const stop = stopRequest();
+  try {
+    await serveBoard(board, options, output, stop);
+  } finally {
+    stop.release();
+  }
+}
+
+async function serveBoard(
+  board: DiscoveryBoard,
+  options: SimOptions,
+  output: ReturnType<CommandContext['output']>,
+  stop: StopRequest,
+): Promise<void> {
+  let failure: unknown;
+  const runner = new BoardRunner(board, {
+    paced: options.realtime,
+    onError: (error) => {
+      failure = error;
+      stop.stop();
+    },
+  });
+  const device = new VirtualStLinkDevice(board, { model: options.probeModel, charge: runner.charge });
+  const server = await startServer({
+    devices: [new InProcessTransport(device)],
+    port: options.port,
+    ...(options.listen === undefined ? {} : { listen: options.listen }),
+    ...(options.stats === undefined ? {} : { statsFile: options.stats }),
+    onEvent: (event) => {
+      if (event.kind === 'connect')
+        output.verbose(1, `client ${event.client} connected (session ${event.session})`);
+      else if (event.kind === 'close')
+        output.verbose(1, `session ${event.stats.session} closed: ${JSON.stringify(event.stats)}`);
+      else output.verbose(1, `session ${event.session}: ${event.error.message}`);
+    },
+  });
+
+  board.console.onLine((line) => {
+    output.event({ event: 'uart', line }, () => `uart: ${line}`);
+  });
+  board.onLedChange((leds) => {
+    const lit = Object.entries(leds)
+      .filter(([, on]) => on)
+      .map(([name]) => name);
+    output.verbose(
+      1,
+      `leds: ${lit.length === 0 ? 'off' : lit.join(' ')} (t=${(board.now / 1e9).toFixed(3)} s)`,
+    );
+  });
+
+  runner.start();
+  const identity = device.identity;
+  const probe = `${options.probeModel === 'v3' ? 'STLINK-V3' : 'ST-LINK/V2-1'} ${formatVersion(device.model.version)}`;
+  output.event(
+    {
+      event: 'ready',
+      host: server.host,
+      port: server.port,
+      probe: {
+        model: options.probeModel,
+        firmware: formatVersion(device.model.version),
+        serial: identity.serial,
+      },
+      powered: board.powered,
+      realtime: options.realtime,
+    },
+    () =>
+      `swdkit sim: virtual STM32F4DISCOVERY (${probe}, serial ${identity.serial}) serving on ${server.host}:${server.port}\n` +
+      `  openocd -f interface/stlink.cfg -c "hla_stlink_backend tcp ${server.port}" -f target/stm32f4x.cfg\n` +
+      '  Ctrl-C stops it' +
+      (options.state === undefined ? '.' : ` and saves flash to ${options.state}.`),
+  );
+
+  try {
+    await stop.stopped;
+  } finally {
+    runner.stop();
+    await server.close();
+    if (options.state !== undefined) saveState(options.state, board.soc.devices.flash.storage);
+  }
+  if (failure !== undefined) throw asSwdkitError(failure);
+}
