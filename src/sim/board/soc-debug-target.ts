@@ -9,8 +9,8 @@ import type { Stm32f407 } from '../soc/stm32f407.js';
 /**
  * The STM32F407 as its AHB-AP reaches it: the SoC's debug-port conditions and debugger bus, plus
  * where an AHB transfer stalls. The flash array holds the bus in wait states while FLASH_SR.BSY is
- * set (RM0090 chapter 3, embedded flash): reads and program accesses of main flash (either alias) and OTP, and
- * writes to FLASH_CR/FLASH_OPTCR. The SW-DP answers WAIT for as long (sw-dp.ts).
+ * set (RM0090 chapter 3, embedded flash): reads and program accesses of main flash (either alias)
+ * and OTP, and writes to FLASH_CR/FLASH_OPTCR. The SW-DP answers WAIT for as long (sw-dp.ts).
  */
 export class SocDebugTarget implements DapTarget {
   constructor(private readonly soc: Stm32f407) {}

@@ -46,8 +46,9 @@ const SIZE_BYTES: readonly AccessSize[] = [1, 2, 4];
  *
  * Stalls: an AHB transfer to a location held in wait states (flash while BSY) does not complete
  * within the SWD transaction; the AP stays busy until the target's clock reaches the end of the
- * stall, and the SW-DP answers WAIT meanwhile (ADIv5.2 B4.2, WAIT response). The transfer itself is made when it
- * completes, so a read of flash being erased returns the erased value, as on silicon.
+ * stall, and the SW-DP answers WAIT meanwhile (ADIv5.2 B4.2, WAIT response). The transfer itself
+ * is made when it completes, so a read of flash being erased returns the erased value, as on
+ * silicon.
  */
 export class AhbAp {
   csw = CSW_RESET;
@@ -225,7 +226,7 @@ function isTransferRegister(register: number): boolean {
   return register === AHB_AP_REG.DRW || (register >= AHB_AP_REG.BD0 && register <= AHB_AP_REG.BD3);
 }
 
-/** Packed transfers fill the rest of the 32-bit data word from TAR's lane on (ADIv5.2 C2.2, packed transfers). */
+/** Packed transfers fill the rest of the data word from TAR's lane on (ADIv5.2 C2.2, packed transfers). */
 function packedCount(address: number, size: number): number {
   if (size === 4) return 1;
   return (4 - (address & 3 & ~(size - 1))) / size;

@@ -3,7 +3,10 @@
  * AHB-AP, a MEM-AP (ADIv5.2 C2.6; Cortex-M4 TRM r0p1, AHB-AP). Names as ADIv5 spells them.
  */
 
-/** DPIDR of the STM32F4's SW-DP: designer ARM (0x23B), DPv1, part 0xBA, revision 2 (RM0090, Debug support: SW-DP ID code). */
+/**
+ * DPIDR of the STM32F4's SW-DP: designer ARM (0x23B), DPv1, part 0xBA, revision 2 (RM0090, Debug
+ * support: SW-DP ID code).
+ */
 export const DPIDR_VALUE = 0x2ba0_1477;
 
 /** CTRL/STAT (ADIv5.2 B2.2, CTRL/STAT). */

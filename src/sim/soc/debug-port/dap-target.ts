@@ -17,7 +17,8 @@ export interface DapTarget {
   readonly now?: number;
   /**
    * Virtual time (ns) until which an AHB transfer to `address` would be held in wait states, such as
-   * a flash read or program access while FLASH_SR.BSY is set (RM0090 chapter 3, embedded flash: the bus stalls while BSY).
+   * a flash read or program access while FLASH_SR.BSY is set (RM0090 chapter 3, embedded flash:
+   * the bus stalls while BSY).
    * A value ≤ `now` means no stall.
    */
   debugStallUntil?(address: number, write: boolean): number;

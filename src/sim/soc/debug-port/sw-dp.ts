@@ -16,9 +16,10 @@ import type { DapTarget } from './dap-target.js';
 import { DP_REG, SWD_ACK, type SwdAck, type SwdWire } from './swd.js';
 
 /**
- * Where the SW-DP's wire protocol stands (ADIv5.2 B4, SWD protocol: line reset and DPIDR read): `jtag` after power-on (the SWJ-DP starts
- * in JTAG mode), `lost` after the port was silent (its line state is unknown), `reset` after a line
- * reset until DPIDR is read, `active` afterwards. Only a line reset leaves `jtag` and `lost`.
+ * Where the SW-DP's wire protocol stands (ADIv5.2 B4, line reset and DPIDR read): `jtag` after
+ * power-on (the SWJ-DP starts in JTAG mode), `lost` after the port was silent (its line state is
+ * unknown), `reset` after a line reset until DPIDR is read, `active` afterwards. Only a line reset
+ * leaves `jtag` and `lost`.
  */
 export type SwdProtocolState = 'jtag' | 'lost' | 'reset' | 'active';
 
@@ -119,7 +120,7 @@ export class SwDp implements SwdWire {
     if (!this.sample() || this.state === 'jtag' || this.state === 'lost') return SWD_ACK.NO_RESPONSE;
     const a = address & 0xc;
     if (this.state === 'reset') {
-      // After a line reset only a DPIDR read is acknowledged (ADIv5.2 B4: after a line reset the DP must be read at DPIDR first).
+      // After a line reset only a DPIDR read is acknowledged (ADIv5.2 B4: DPIDR must be read first).
       if (apNotDp || a !== DP_REG.DPIDR) return SWD_ACK.NO_RESPONSE;
       this.state = 'active';
     }
@@ -269,7 +270,8 @@ export class SwDp implements SwdWire {
     if (!this.apSelected) return SWD_ACK.OK;
     const mode = (this.ctrlStat & CTRL_STAT.TRNMODE_MASK) >>> CTRL_STAT.TRNMODE_SHIFT;
     if (mode === TRNMODE.PUSHED_VERIFY || mode === TRNMODE.PUSHED_COMPARE) {
-      // Pushed compare/verify (ADIv5.2 B1, CTRL/STAT.TRNMODE): the write data is compared with a read of the register.
+      // Pushed compare/verify (ADIv5.2 B1, CTRL/STAT.TRNMODE): the write data is compared with a
+      // read of the register.
       const status = this.ap.read(register);
       const pushed = { expected: value, verify: mode === TRNMODE.PUSHED_VERIFY };
       if (status === AP_STATUS.OK) this.compare(pushed, this.ap.value);
