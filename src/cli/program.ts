@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { asSwdkitError, UsageError } from '../util/errors.js';
 import { EXIT_STATUS, exitStatusFor } from './exit-status.js';
+import { registerList } from './commands/list.js';
+import { registerServer } from './commands/server.js';
 import { registerSim } from './commands/sim.js';
 import { commandContext } from './context.js';
 import { Output } from './output.js';
@@ -40,6 +42,8 @@ export function buildProgram(io: CliIo): Command {
     });
   const context = commandContext(io);
   registerSim(program, context);
+  registerServer(program, context);
+  registerList(program, context);
   return program;
 }
 

@@ -98,6 +98,32 @@ describe('swdkit sim', () => {
     assert.equal(await sim.exited, 0);
   });
 
+  test('swdkit list finds the virtual probe through the server it runs', async () => {
+    const sim = await startSim([]);
+    children.push(sim.child);
+    const listed = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [
+        SWDKIT,
+        '--json',
+        'list',
+        '--server-port',
+        String(sim.ready.port),
+      ]);
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('close', () => {
+        resolve(out);
+      });
+    });
+    const listing = JSON.parse(listed) as { probes: { via: string; serial: string }[] };
+    assert.deepEqual(
+      listing.probes.filter((p) => p.via === 'server').map((p) => p.serial),
+      [sim.ready.probe.serial],
+    );
+    sim.child.kill('SIGTERM');
+    assert.equal(await sim.exited, 0);
+  });
+
   test('bad input: an unreadable firmware, a corrupt state file, a bad port — each with its exit status', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
