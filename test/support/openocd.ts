@@ -7,6 +7,9 @@
  * several instances can run at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { TestContext } from 'node:test';
+import { requirePeer } from './peers.js';
 
 export interface OpenOcdResult {
   readonly code: number | null;
@@ -134,4 +137,42 @@ export function startOpenOcd(openocd: string, options: OpenOcdOptions): OpenOcdP
       return done;
     },
   };
+}
+
+/**
+ * A TCP port that was free a moment ago (for OpenOCD's GDB server, which needs a number up front).
+ * Another process could take it in between; on loopback in a test run that does not happen in practice.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** A one-paragraph account of a run, for assertion messages: exit status and the whole log. */
+export function describeRun(result: OpenOcdResult): string {
+  const how = result.timedOut
+    ? 'was killed after its timeout'
+    : result.signal !== null
+      ? `died of ${result.signal}`
+      : `exited with ${String(result.code)}`;
+  return `OpenOCD ${how}; its output:\n${result.output}`;
+}
+
+/** Lines OpenOCD logs at error level ("Error: …"). */
+export function errorLines(output: string): string[] {
+  return output.split('\n').filter((line) => line.startsWith('Error'));
+}
+
+/** The openocd executable, or undefined after skipping the test (failing it under CI). */
+export function requireOpenOcd(t: TestContext): string | undefined {
+  return requirePeer(t, 'openocd', { package: 'openocd' });
 }
