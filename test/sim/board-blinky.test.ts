@@ -18,6 +18,15 @@ describe('blinky through the debug port', () => {
     assert.equal(debug.read(0x1fff_7a22, 2), 0x0400);
   });
 
+  it('moves blocks of SRAM with TAR auto-increment across 1 KiB boundaries', () => {
+    const { debug } = boardWithFirmware('blinky');
+    debug.connect();
+    const data = Uint32Array.from({ length: 600 }, (_, i) => (i * 0x9e37_79b9) >>> 0);
+    debug.writeBlock(0x2001_03f0, data);
+    assert.deepEqual([...debug.readBlock(0x2001_03f0, data.length)], [...data]);
+    assert.equal(debug.read32(0x2001_03f0 + 4 * 599), data[599]);
+  });
+
   it('walks the LEDs in GPIOD_ODR over virtual time and advances its counters', () => {
     const { board, debug, symbol } = boardWithFirmware('blinky');
     debug.connect();
