@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
-import { FlashStorage } from '../../src/sim/soc/flash/flash-storage.js';
+import { decodeState, encodeState } from '../../src/sim/board/state-file.js';
 import { MS, SwdDebugger, SwdDebuggerError, boardWithFirmware } from '../support/swd-debugger.js';
 
 /**
@@ -117,12 +117,8 @@ describe('flash through the debugger', () => {
     board.runFor(0.1 * MS);
     assert.equal(debug.read(OTP, 1), 0x42);
 
-    // What a state file keeps: the three non-volatile arrays, copied into a fresh storage.
-    const saved = board.soc.devices.flash.storage;
-    const restored = new FlashStorage();
-    restored.main.set(saved.main);
-    restored.otp.set(saved.otp);
-    restored.optionBytes.set(saved.optionBytes);
+    // Through the --state file format (src/sim/board/state-file.ts) and back.
+    const restored = decodeState(encodeState(board.soc.devices.flash.storage), 'state.bin');
     board.power(false);
 
     const next = new DiscoveryBoard({ storage: restored });
