@@ -146,6 +146,12 @@ describe('test firmware on the virtual Discovery', () => {
     assert.equal(debug.read32(0xe000_ed00), 0x410fc241);
     debug.write32(0x2000_1000, 0x600d);
     assert.equal(debug.read32(0x2000_1000), 0x600d);
+    // The option bytes are non-volatile: a power cycle keeps level 1.
+    board.power(false);
+    board.power(true);
+    debug.connect();
+    assert.equal(debug.read(OPTION_BYTES + 1, 1), 0x55);
+    assert.throws(() => debug.read32(0x0800_0000), SwdDebuggerError);
   });
 
   it('hardfault: ends in its handler with CFSR.IACCVIOL and HFSR.FORCED', () => {
