@@ -1,0 +1,189 @@
+/**
+ * The seed's failure, emerging from the board's rules rather than from a switch (issue 5, Proof):
+ * firmware that takes the SWD pins (`swd-off`), or enters Standby or Stop with the debug logic
+ * unpowered (`standby`, `stop`), makes unmodified OpenOCD 0.12's `program` fail with "init mode
+ * failed (unable to connect to the target)" (reference B.3: APIV2_ENTER answers 0x09), while the
+ * connect-under-reset variant (`reset_config srst_only srst_nogate connect_assert_srst`, B.4) still
+ * connects — the chip is held in reset before its firmware can run — and can program blinky, which
+ * then runs.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { readImageFile } from '../../src/flash/image/load.js';
+import { describeRun, errorLines, requireOpenOcd, runOpenOcd } from '../support/openocd.js';
+import { firmwareElf } from '../support/paths.js';
+import { requireFile } from '../support/peers.js';
+import {
+  MAIN_FLASH_BASE,
+  startVirtualBoardServer,
+  type VirtualBoardServer,
+} from '../support/virtual-board-server.js';
+
+const MS = 1e6;
+const RUN_TIMEOUT_MS = 60_000;
+const CONNECT_UNDER_RESET = 'reset_config srst_only srst_nogate connect_assert_srst';
+const blinky = firmwareElf('blinky');
+const hex = (value: number): string => `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
+
+interface Scenario {
+  readonly firmware: string;
+  /** What "the firmware has reached its stage" looks like on the board. */
+  readonly reached: (sim: VirtualBoardServer, elf: string) => boolean;
+  readonly stage: string;
+}
+
+const scenarios: readonly Scenario[] = [
+  {
+    firmware: 'swd-off',
+    stage: 'swd_off_stage = 4 (PA13/PA14 are GPIO outputs)',
+    reached: (sim, elf) => sim.read32(sim.symbolAddress(elf, 'swd_off_stage')) === 4,
+  },
+  {
+    firmware: 'standby',
+    stage: 'Standby entered',
+    reached: (sim) => sim.board.soc.lowPower === 'standby',
+  },
+  {
+    firmware: 'stop',
+    stage: 'stop_stage = 4 and Stop entered',
+    reached: (sim, elf) =>
+      sim.read32(sim.symbolAddress(elf, 'stop_stage')) === 4 && sim.board.soc.lowPower === 'stop',
+  },
+];
+
+function sameAsImage(sim: VirtualBoardServer, path: string): boolean {
+  return readImageFile(path).segments.every((segment) => {
+    const flash = sim.flash(segment.address - MAIN_FLASH_BASE, segment.data.length);
+    return flash.every((b, i) => b === segment.data[i]);
+  });
+}
+
+describe(
+  'OpenOCD 0.12 connect under reset (board/stm32f4discovery.cfg) on blinky',
+  { timeout: 60_000 },
+  () => {
+    let sim: VirtualBoardServer | undefined;
+    before(async () => {
+      sim = await startVirtualBoardServer({ firmware: blinky });
+    });
+    after(async () => {
+      await sim?.close();
+    });
+
+    it('init with NRST held, reset halt: halted on the reset vector', async (t) => {
+      const openocd = requireOpenOcd(t);
+      if (openocd === undefined) return;
+      if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined) return;
+      assert.ok(sim !== undefined);
+      const result = await runOpenOcd(openocd, {
+        serverPort: sim.port,
+        config: 'board',
+        commands: [CONNECT_UNDER_RESET, 'init', 'reset halt', 'shutdown'],
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+      assert.equal(result.code, 0, describeRun(result));
+      assert.deepEqual(errorLines(result.output), [], describeRun(result));
+      assert.match(result.output, /srst_only separate srst_nogate srst_open_drain connect_assert_srst/);
+      assert.match(result.output, /Cortex-M4 r0p1 processor detected/);
+      const resetHandler = sim.symbolAddress(blinky, 'Reset_Handler');
+      assert.match(result.output, new RegExp(`halted due to debug-request[^]*pc: ${hex(resetHandler)}`));
+      assert.equal(sim.board.soc.cpu.halted, true);
+      assert.equal(hex(sim.board.soc.cpu.pc), hex(resetHandler));
+      assert.equal(sim.board.nrstLow, false, 'the reset released NRST');
+    });
+  },
+);
+
+for (const scenario of scenarios) {
+  describe(`the seed's failure with the ${scenario.firmware} firmware`, { timeout: 90_000 }, () => {
+    const elf = firmwareElf(scenario.firmware);
+    let sim: VirtualBoardServer | undefined;
+    before(async () => {
+      sim = await startVirtualBoardServer({ firmware: elf });
+    });
+    after(async () => {
+      await sim?.close();
+      assert.deepEqual(sim?.errors ?? [], [], 'the server reported protocol or probe errors');
+    });
+
+    function setup(t: TestContext): { openocd: string; sim: VirtualBoardServer } | undefined {
+      const openocd = requireOpenOcd(t);
+      if (openocd === undefined) return undefined;
+      for (const path of [elf, blinky]) {
+        if (requireFile(t, path, 'build the test firmware with `make -C firmware`') === undefined)
+          return undefined;
+      }
+      assert.ok(sim !== undefined);
+      return { openocd, sim };
+    }
+
+    it(`program fails with "init mode failed" once ${scenario.stage}`, async (t) => {
+      const ctx = setup(t);
+      if (ctx === undefined) return;
+      await ctx.sim.waitFor(() => scenario.reached(ctx.sim, elf), 5000 * MS, scenario.stage);
+      assert.ok(
+        ctx.sim.board.soc.debugPortSilence !== undefined,
+        'by the board rules the SW-DP should not answer now',
+      );
+      const result = await runOpenOcd(ctx.openocd, {
+        serverPort: ctx.sim.port,
+        commands: [`program ${blinky} verify reset exit`],
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+      assert.notEqual(result.code, 0, describeRun(result));
+      assert.equal(result.timedOut, false, describeRun(result));
+      assert.match(
+        result.output,
+        /init mode failed \(unable to connect to the target\)/,
+        describeRun(result),
+      );
+      assert.doesNotMatch(result.output, /Programming Started/);
+      assert.ok(sameAsImage(ctx.sim, elf), `${scenario.firmware} must still be in flash`);
+      assert.ok(scenario.reached(ctx.sim, elf), 'the firmware is still where it was');
+    });
+
+    it('connect under reset still connects: init, reset halt on the reset vector', async (t) => {
+      const ctx = setup(t);
+      if (ctx === undefined) return;
+      const result = await runOpenOcd(ctx.openocd, {
+        serverPort: ctx.sim.port,
+        config: 'board',
+        commands: [CONNECT_UNDER_RESET, 'init', 'reset halt', 'shutdown'],
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+      assert.equal(result.code, 0, describeRun(result));
+      assert.deepEqual(errorLines(result.output), [], describeRun(result));
+      const resetHandler = ctx.sim.symbolAddress(elf, 'Reset_Handler');
+      assert.match(result.output, new RegExp(`halted due to debug-request[^]*pc: ${hex(resetHandler)}`));
+      assert.equal(ctx.sim.board.soc.cpu.halted, true);
+      assert.equal(hex(ctx.sim.board.soc.cpu.pc), hex(resetHandler));
+    });
+
+    it('connect under reset programs blinky, which then runs', async (t) => {
+      const ctx = setup(t);
+      if (ctx === undefined) return;
+      const result = await runOpenOcd(ctx.openocd, {
+        serverPort: ctx.sim.port,
+        config: 'board',
+        commands: [CONNECT_UNDER_RESET, `program ${blinky} verify reset exit`],
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+      assert.equal(result.code, 0, describeRun(result));
+      assert.deepEqual(errorLines(result.output), [], describeRun(result));
+      assert.match(result.output, /\*\* Verified OK \*\*/);
+      assert.ok(sameAsImage(ctx.sim, blinky), 'blinky is in flash');
+      const ticks = ctx.sim.symbolAddress(blinky, 'blinky_ticks');
+      const before = ctx.sim.read32(ticks);
+      const since = ctx.sim.board.now;
+      // Long enough for the old firmware to have reached its stage, had it still been there.
+      await ctx.sim.waitFor(() => ctx.sim.board.now - since >= 800 * MS, 8000 * MS, '800 ms of virtual time');
+      const grown = ctx.sim.read32(ticks) - before;
+      const elapsed = (ctx.sim.board.now - since) / MS;
+      assert.ok(
+        Math.abs(grown - elapsed) <= 0.02 * elapsed + 2,
+        `blinky_ticks grew by ${grown} in ${elapsed} ms`,
+      );
+      assert.equal(ctx.sim.board.soc.debugPortSilence, undefined, 'the SW-DP answers again');
+    });
+  });
+}
