@@ -2,6 +2,7 @@ import type { Cpu } from '../cpu.js';
 import { addWithCarryFlags, setNZC } from './alu.js';
 import type { Operand } from './dp-operand.js';
 import { undefinedExecutor, type Executor } from './executor.js';
+import { addWithCarrySource, sourceOf, withSource } from './inline-source.js';
 
 /**
  * The operations shared by the 32-bit data-processing encodings with a modified immediate (A5.3.1)
@@ -28,6 +29,17 @@ export const DpOp = {
  * and C is the shifter carry_out; V is unchanged.
  */
 export function logicalOp(op: number, d: number, n: number, operand: Operand, setFlags: boolean): Executor {
+  const operator =
+    op === DpOp.AND ? '&' : op === DpOp.BIC ? '& ~' : op === DpOp.ORR ? '|' : op === DpOp.ORN ? '| ~' : '^';
+  const result = `r[${n}] ${operator}op_`;
+  return inlined(
+    logicalClosure(op, d, n, operand, setFlags),
+    operand,
+    setFlags ? `const res = ${result}; r[${d}] = res; ${NZC}` : `r[${d}] = ${result};`,
+  );
+}
+
+function logicalClosure(op: number, d: number, n: number, operand: Operand, setFlags: boolean): Executor {
   if (setFlags) {
     switch (op) {
       case DpOp.AND:
@@ -86,6 +98,17 @@ function writeLogical(cpu: Cpu, d: number, result: number): void {
  * (MOV (register) T3), which goes through writeSp.
  */
 export function moveOp(invert: boolean, d: number, operand: Operand, setFlags: boolean): Executor {
+  const closure = moveClosure(invert, d, operand, setFlags);
+  if (d === 13) return closure;
+  const result = invert ? '~op_' : 'op_';
+  return inlined(
+    closure,
+    operand,
+    setFlags ? `const res = ${result}; r[${d}] = res; ${NZC}` : `r[${d}] = ${result};`,
+  );
+}
+
+function moveClosure(invert: boolean, d: number, operand: Operand, setFlags: boolean): Executor {
   if (d === 13) {
     return (cpu) => {
       const result = invert ? ~operand(cpu) : operand(cpu);
@@ -113,6 +136,10 @@ export function moveOp(invert: boolean, d: number, operand: Operand, setFlags: b
 
 /** TST and TEQ (A7.7): AND / EOR setting N, Z and C (from the shifter); no result. */
 export function testOp(eor: boolean, n: number, operand: Operand): Executor {
+  return inlined(testClosure(eor, n, operand), operand, `const res = r[${n}] ${eor ? '^' : '&'} op_; ${NZC}`);
+}
+
+function testClosure(eor: boolean, n: number, operand: Operand): Executor {
   if (eor)
     return (cpu) => {
       setNZC(cpu, cpu.r[n]! ^ operand(cpu));
@@ -134,6 +161,39 @@ export function arithmeticOp(
   operand: Operand,
   setFlags: boolean,
 ): Executor {
+  const closure = arithmeticClosure(op, d, n, operand, setFlags);
+  if (d === 13) return closure;
+  const rn = `r[${n}]`;
+  if (setFlags) {
+    const write = `r[${d}] = res;`;
+    switch (op) {
+      case DpOp.ADD:
+        return inlined(closure, operand, addWithCarrySource(rn, 'op_', '0', write));
+      case DpOp.ADC:
+        return inlined(closure, operand, addWithCarrySource(rn, 'op_', 'cpu.c', write));
+      case DpOp.SBC:
+        return inlined(closure, operand, addWithCarrySource(rn, '~op_', 'cpu.c', write));
+      case DpOp.SUB:
+        return inlined(closure, operand, addWithCarrySource(rn, '~op_', '1', write));
+      default:
+        return inlined(closure, operand, addWithCarrySource(`~${rn}`, 'op_', '1', write));
+    }
+  }
+  switch (op) {
+    case DpOp.ADD:
+      return inlined(closure, operand, `r[${d}] = ${rn} + op_;`);
+    case DpOp.ADC:
+      return inlined(closure, operand, `r[${d}] = ${rn} + op_ + cpu.c;`);
+    case DpOp.SBC:
+      return inlined(closure, operand, `r[${d}] = ${rn} + ~op_ + cpu.c;`);
+    case DpOp.SUB:
+      return inlined(closure, operand, `r[${d}] = ${rn} - op_;`);
+    default:
+      return inlined(closure, operand, `r[${d}] = op_ - ${rn};`);
+  }
+}
+
+function arithmeticClosure(op: number, d: number, n: number, operand: Operand, setFlags: boolean): Executor {
   if (d === 13) {
     const subtract = op === DpOp.SUB;
     return (cpu) => {
@@ -195,8 +255,30 @@ export function arithmeticOp(
 
 /** CMP and CMN (A7.7): SUB / ADD setting N, Z, C, V; no result. */
 export function compareOp(add: boolean, n: number, operand: Operand): Executor {
-  if (add) return (cpu) => void addWithCarryFlags(cpu, cpu.r[n]!, operand(cpu), 0);
-  return (cpu) => void addWithCarryFlags(cpu, cpu.r[n]!, ~operand(cpu), 1);
+  if (add) {
+    return inlined(
+      (cpu) => void addWithCarryFlags(cpu, cpu.r[n]!, operand(cpu), 0),
+      operand,
+      addWithCarrySource(`r[${n}]`, 'op_', '0', ''),
+    );
+  }
+  return inlined(
+    (cpu) => void addWithCarryFlags(cpu, cpu.r[n]!, ~operand(cpu), 1),
+    operand,
+    addWithCarrySource(`r[${n}]`, '~op_', '1', ''),
+  );
+}
+
+/** setNZC(cpu, res) as inline source. */
+const NZC = 'cpu.n = res >>> 31; cpu.z = res === 0 ? 1 : 0; cpu.c = cpu.shifterCarry;';
+
+/**
+ * The executor with an inline source (inline-source.ts) made of the operand's source, which leaves
+ * the operand in `op_`, and `body`; unchanged when the operand has no source.
+ */
+function inlined(executor: Executor, operand: Operand, body: string): Executor {
+  const operandSource = sourceOf(operand);
+  return operandSource === undefined ? executor : withSource(executor, `{ ${operandSource} ${body} }`);
 }
 
 /**

@@ -1,7 +1,11 @@
 import type { Cpu } from '../cpu.js';
 import type { Executor } from './executor.js';
+import { withSource } from './inline-source.js';
 import {
   ACCESS_CYCLES,
+  BYTE,
+  HALF,
+  SIGNED_HALF,
   WORD,
   checkPcLoadInIt,
   loadMem,
@@ -53,16 +57,22 @@ function writeLoaded(cpu: Cpu, t: number, value: number): void {
 export function loadOffsetImm(kind: AccessKind, t: number, n: number, imm: number): Executor {
   const k = loadTarget(kind, t);
   if (t < 13 && k === WORD) {
-    return (cpu) => {
-      cpu.r[t] = cpu.read32((cpu.r[n]! + imm) | 0);
-      cpu.cycles += ACCESS_CYCLES;
-    };
+    return withSource(
+      (cpu) => {
+        cpu.r[t] = cpu.read32((cpu.r[n]! + imm) | 0);
+        cpu.cycles += ACCESS_CYCLES;
+      },
+      `{ r[${t}] = ${loadSource(WORD, `(r[${n}] + ${imm}) | 0`)}; cpu.cycles += ${ACCESS_CYCLES}; }`,
+    );
   }
   if (t < 13) {
-    return (cpu) => {
-      cpu.r[t] = loadMem(cpu, kind, (cpu.r[n]! + imm) | 0);
-      cpu.cycles += ACCESS_CYCLES;
-    };
+    return withSource(
+      (cpu) => {
+        cpu.r[t] = loadMem(cpu, kind, (cpu.r[n]! + imm) | 0);
+        cpu.cycles += ACCESS_CYCLES;
+      },
+      `{ r[${t}] = ${loadSource(kind, `(r[${n}] + ${imm}) | 0`)}; cpu.cycles += ${ACCESS_CYCLES}; }`,
+    );
   }
   return (cpu) => {
     writeLoaded(cpu, t, load(cpu, k, (cpu.r[n]! + imm) | 0));
@@ -74,10 +84,13 @@ export function loadOffsetImm(kind: AccessKind, t: number, n: number, imm: numbe
 export function loadOffsetReg(kind: AccessKind, t: number, n: number, m: number, shift: number): Executor {
   const k = loadTarget(kind, t);
   if (t < 13 && k === WORD) {
-    return (cpu) => {
-      cpu.r[t] = cpu.read32((cpu.r[n]! + (cpu.r[m]! << shift)) | 0);
-      cpu.cycles += ACCESS_CYCLES;
-    };
+    return withSource(
+      (cpu) => {
+        cpu.r[t] = cpu.read32((cpu.r[n]! + (cpu.r[m]! << shift)) | 0);
+        cpu.cycles += ACCESS_CYCLES;
+      },
+      `{ r[${t}] = ${loadSource(WORD, `(r[${n}] + (r[${m}] << ${shift})) | 0`)}; cpu.cycles += ${ACCESS_CYCLES}; }`,
+    );
   }
   return (cpu) => {
     writeLoaded(cpu, t, load(cpu, k, (cpu.r[n]! + (cpu.r[m]! << shift)) | 0));
@@ -130,24 +143,56 @@ export function loadUnprivileged(kind: AccessKind, t: number, n: number, imm: nu
 
 /** STR<x> Rt, [Rn, #imm]. */
 export function storeOffsetImm(kind: AccessKind, t: number, n: number, imm: number): Executor {
+  const source = `{ ${storeSource(kind, `(r[${n}] + ${imm}) | 0`, `r[${t}]`)}; cpu.cycles += ${ACCESS_CYCLES}; }`;
   if (kind === WORD) {
-    return (cpu) => {
+    return withSource((cpu) => {
       cpu.write32((cpu.r[n]! + imm) | 0, cpu.r[t]!);
       cpu.cycles += ACCESS_CYCLES;
-    };
+    }, source);
   }
-  return (cpu) => {
+  return withSource((cpu) => {
     storeMem(cpu, kind, (cpu.r[n]! + imm) | 0, cpu.r[t]!);
     cpu.cycles += ACCESS_CYCLES;
-  };
+  }, source);
 }
 
 /** STR<x> Rt, [Rn, Rm, LSL #shift]. */
 export function storeOffsetReg(kind: AccessKind, t: number, n: number, m: number, shift: number): Executor {
-  return (cpu) => {
-    storeMem(cpu, kind, (cpu.r[n]! + (cpu.r[m]! << shift)) | 0, cpu.r[t]!);
-    cpu.cycles += ACCESS_CYCLES;
-  };
+  return withSource(
+    (cpu) => {
+      storeMem(cpu, kind, (cpu.r[n]! + (cpu.r[m]! << shift)) | 0, cpu.r[t]!);
+      cpu.cycles += ACCESS_CYCLES;
+    },
+    `{ ${storeSource(kind, `(r[${n}] + (r[${m}] << ${shift})) | 0`, `r[${t}]`)}; cpu.cycles += ${ACCESS_CYCLES}; }`,
+  );
+}
+
+/** loadMem (ldst-common.ts) of `kind` at the address expression, as inline source. */
+function loadSource(kind: AccessKind, address: string): string {
+  switch (kind) {
+    case WORD:
+      return `cpu.read32(${address})`;
+    case HALF:
+      return `cpu.read16(${address})`;
+    case SIGNED_HALF:
+      return `(cpu.read16(${address}) << 16) >> 16`;
+    case BYTE:
+      return `cpu.read8(${address})`;
+    default:
+      return `(cpu.read8(${address}) << 24) >> 24`;
+  }
+}
+
+/** storeMem (ldst-common.ts) of `kind`, as inline source. */
+function storeSource(kind: AccessKind, address: string, value: string): string {
+  switch (kind) {
+    case WORD:
+      return `cpu.write32(${address}, ${value})`;
+    case HALF:
+      return `cpu.write16(${address}, ${value})`;
+    default:
+      return `cpu.write8(${address}, ${value})`;
+  }
 }
 
 /** STR<x> Rt, [Rn, #imm]! or STR<x> Rt, [Rn], #imm (PUSH T3 is STR Rt, [SP, #-4]!). */
