@@ -21,6 +21,7 @@ const GPIOA_MODER = 0x4002_0000;
 const RCC_AHB1ENR = 0x4002_3830;
 const SRAM = 0x2000_0000;
 const SYST_CSR = 0xe000_e010;
+const IWDG_KR = 0x4000_3000;
 
 function noResponse(run: () => unknown): void {
   assert.throws(
@@ -178,6 +179,20 @@ describe('debug-port rules', () => {
     debug.connect();
     assert.equal(debug.read32(symbol('standby_woke_from_standby')), 1);
     assert.ok(debug.read32(symbol('standby_stage')) < 4);
+  });
+
+  it('an IWDG reset out of Standby is a reset too, and the debugger must reconnect after it', () => {
+    const { board, debug, symbol } = boardWithFirmware('standby');
+    board.runFor(20 * MS);
+    debug.connect();
+    debug.write32(IWDG_KR, 0xcccc); // start with the reset prescaler/reload: 512 ms at 32 kHz
+    board.runFor(580 * MS); // Standby from ~200 ms, the IWDG expires at ~530 ms, one call
+    assert.notEqual(board.soc.lowPower, 'standby', 'woken by the watchdog');
+    // The debug domain was off: no answer without a new line reset and power-up.
+    noResponse(() => debug.read32(SRAM));
+    debug.connect();
+    assert.equal(debug.read32(symbol('standby_woke_from_standby')), 1);
+    assert.notEqual(debug.read32(0x4002_3874) & (1 << 29), 0, 'RCC_CSR.IWDGRSTF');
   });
 
   it('Sleep (WFI) never loses the debug connection, DBGMCU_CR.DBG_SLEEP or not', () => {

@@ -23,6 +23,9 @@ export const DISCOVERY = {
   USER_BUTTON_PIN: 0,
 } as const;
 
+/** How often (virtual ns) a running board checks whether its SW-DP has gone silent. */
+const SILENCE_SAMPLE_NS = 1_000_000;
+
 export type LedName = keyof typeof DISCOVERY.LEDS;
 const LED_MASK = Object.values(DISCOVERY.LEDS).reduce((mask, pin) => mask | (1 << pin), 0);
 export type LedState = Readonly<Record<LedName, boolean>>;
@@ -184,8 +187,12 @@ export class DiscoveryBoard implements ProbeTargetLink {
   }
 
   runUntil(time: number): void {
-    this.soc.runUntil(time);
-    // A silence during the run (Standby, Stop, pins taken) means the probe must line-reset again.
-    this.swDp.sample();
+    // A silence during the run (Standby, Stop, pins taken) means the probe must line-reset again,
+    // and one that cut debug power (Standby) also resets the DP: look at the port at least every
+    // SILENCE_SAMPLE_NS, so only a silence shorter than that can go unnoticed.
+    while (this.clock.now < time) {
+      this.soc.runUntil(Math.min(time, this.clock.now + SILENCE_SAMPLE_NS));
+      this.swDp.sample();
+    }
   }
 }
