@@ -433,11 +433,23 @@ export class Stm32f407 implements SocContext {
       const runs = this.coreRuns();
       // With the core stopped nothing can schedule an event sooner than the queue's head: jump there.
       const resume = clock.now < this.resetPulseUntil ? this.resetPulseUntil : Infinity;
-      const next = Math.min(target, clock.nextEventAt(), runs ? clock.now + QUANTUM_NS : resume);
+      const next = Math.min(target, clock.nextEventAt(), runs ? clock.now + this.quantum() : resume);
       if (runs) this.runCore(next);
       clock.advanceTo(Math.max(next, clock.now));
       this.afterQuantum();
     }
+  }
+
+  /**
+   * How far the core may run before the event queue is looked at again. A sleeping core executes
+   * nothing that could schedule an event, so it sleeps through to its own next event (SysTick, kept
+   * in core cycles) or the queue's head — Sleep costs nothing per quantum.
+   */
+  private quantum(): number {
+    const cpu = this.cpu;
+    if (!cpu.sleeping) return QUANTUM_NS;
+    const cycles = cpu.nextEventCycle - cpu.cycles;
+    return cycles === Infinity ? Infinity : Math.max(QUANTUM_NS, (cycles * NS_PER_SECOND) / this.hz);
   }
 
   private coreRuns(): boolean {
