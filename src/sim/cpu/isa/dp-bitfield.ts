@@ -1,5 +1,6 @@
 import type { Cpu } from '../cpu.js';
 import { undefinedExecutor, type Executor } from './executor.js';
+import { withSource } from './inline-source.js';
 
 /**
  * Saturation and bitfield rows of A5.3.3: SSAT, SSAT16, USAT, USAT16, SBFX, UBFX, BFI, BFC.
@@ -105,20 +106,20 @@ export function decodeBitfield(hw1: number, hw2: number): Executor {
         cpu.r[d] = cpu.r[d]! & ~mask;
       };
     }
-    return (cpu) => {
+    return withSource((cpu) => {
       cpu.r[d] = (cpu.r[d]! & ~mask) | ((cpu.r[n]! << lsb) & mask);
-    };
+    }, `r[${d}] = (r[${d}] & ${~mask}) | ((r[${n}] << ${lsb}) & ${mask});`);
   }
   const msb = lsb + field;
   if (n === 15 || msb > 31) return undefinedExecutor;
   const left = 31 - msb; // move bit msbit to bit 31, then shift the field down to bit 0
   const right = left + lsb;
   if (op === 0b10100) {
-    return (cpu) => {
+    return withSource((cpu) => {
       cpu.r[d] = (cpu.r[n]! << left) >> right;
-    };
+    }, `r[${d}] = (r[${n}] << ${left}) >> ${right};`);
   }
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.r[d] = (cpu.r[n]! << left) >>> right;
-  };
+  }, `r[${d}] = (r[${n}] << ${left}) >>> ${right};`);
 }

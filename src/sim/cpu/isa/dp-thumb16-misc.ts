@@ -1,5 +1,6 @@
 import { addWithCarryFlags } from './alu.js';
 import { undefinedExecutor, type Executor } from './executor.js';
+import { addWithCarrySource, withSource } from './inline-source.js';
 
 /**
  * 16-bit data processing outside A5.2.1/A5.2.2: ADD/CMP/MOV with high registers (A5.2.3), ADR and
@@ -27,9 +28,9 @@ export function addHigh(hw: number): Executor {
     return (cpu) => {
       cpu.writeSp(cpu.r[13]! + cpu.r[m]!);
     };
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.r[d] = cpu.r[d]! + cpu.r[m]!;
-  };
+  }, `r[${d}] = r[${d}] + r[${m}];`);
 }
 
 /**
@@ -40,7 +41,10 @@ export function compareHigh(hw: number): Executor {
   const n = ((hw >>> 4) & 8) | (hw & 7);
   const m = (hw >>> 3) & 0xf;
   if ((n < 8 && m < 8) || n === 15 || m === 15) return undefinedExecutor;
-  return (cpu) => void addWithCarryFlags(cpu, cpu.r[n]!, ~cpu.r[m]!, 1);
+  return withSource(
+    (cpu) => void addWithCarryFlags(cpu, cpu.r[n]!, ~cpu.r[m]!, 1),
+    addWithCarrySource(`r[${n}]`, `~r[${m}]`, '1', ''),
+  );
 }
 
 /**
@@ -60,36 +64,36 @@ export function moveHigh(hw: number): Executor {
     return (cpu) => {
       cpu.writeSp(cpu.r[m]!);
     };
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.r[d] = cpu.r[m]!;
-  };
+  }, `r[${d}] = r[${m}];`);
 }
 
 /** ADR T1 (hw = 10100 Rd imm8): R[d] = Align(PC, 4) + imm8:'00', a decode-time constant. */
 export function addressToRegister(hw: number, address: number): Executor {
   const d = (hw >>> 8) & 7;
   const value = (((address + 4) & ~3) + ((hw & 0xff) << 2)) | 0;
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.r[d] = value;
-  };
+  }, `r[${d}] = ${value};`);
 }
 
 /** ADD (SP plus immediate) T1 (hw = 10101 Rd imm8): R[d] = SP + imm8:'00'. */
 export function addSpToRegister(hw: number): Executor {
   const d = (hw >>> 8) & 7;
   const imm = (hw & 0xff) << 2;
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.r[d] = cpu.r[13]! + imm;
-  };
+  }, `r[${d}] = r[13] + ${imm};`);
 }
 
 /** ADD (SP plus immediate) T2 / SUB (SP minus immediate) T1 (hw = 1011 0000 S imm7): SP ± imm7:'00'. */
 export function adjustSp(hw: number): Executor {
   const imm = (hw & 0x7f) << 2;
   const delta = (hw & 0x80) !== 0 ? -imm : imm;
-  return (cpu) => {
+  return withSource((cpu) => {
     cpu.writeSp(cpu.r[13]! + delta);
-  };
+  }, `r[13] = (r[13] + ${delta}) & -4;`);
 }
 
 /** SXTH, SXTB, UXTH, UXTB T1 (hw = 1011 0010 op(2) Rm Rd): rotation 0. */

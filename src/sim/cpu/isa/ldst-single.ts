@@ -107,7 +107,7 @@ export function loadIndexed(
   preIndex: boolean,
 ): Executor {
   const k = loadTarget(kind, t);
-  return (cpu) => {
+  const closure: Executor = (cpu) => {
     const base = cpu.r[n]!;
     const offsetAddress = (base + imm) | 0;
     const value = load(cpu, k, preIndex ? offsetAddress : base);
@@ -115,15 +115,26 @@ export function loadIndexed(
     writeLoaded(cpu, t, value);
     cpu.cycles += ACCESS_CYCLES;
   };
+  if (t >= 13) return closure;
+  return withSource(
+    closure,
+    `{ const b_ = r[${n}]; const a_ = (b_ + ${imm}) | 0; const v_ = ${loadSource(kind, preIndex ? 'a_' : 'b_')}; ` +
+      `${setRegSource(n, 'a_')} r[${t}] = v_; cpu.cycles += ${ACCESS_CYCLES}; }`,
+  );
 }
 
 /** LDR<x> Rt, <label>: the address Align(PC, 4) ± imm is fixed at decode time. */
 export function loadLiteral(kind: AccessKind, t: number, address: number): Executor {
   const k = loadTarget(kind, t);
-  return (cpu) => {
+  const closure: Executor = (cpu) => {
     writeLoaded(cpu, t, load(cpu, k, address));
     cpu.cycles += ACCESS_CYCLES;
   };
+  if (t >= 13) return closure;
+  return withSource(
+    closure,
+    `{ r[${t}] = ${loadSource(kind, `${address}`)}; cpu.cycles += ${ACCESS_CYCLES}; }`,
+  );
 }
 
 /**
@@ -167,6 +178,11 @@ export function storeOffsetReg(kind: AccessKind, t: number, n: number, m: number
   );
 }
 
+/** setReg (ldst-common.ts) as inline source. */
+function setRegSource(n: number, value: string): string {
+  return n === 13 ? `cpu.writeSp(${value});` : `r[${n}] = ${value};`;
+}
+
 /** loadMem (ldst-common.ts) of `kind` at the address expression, as inline source. */
 function loadSource(kind: AccessKind, address: string): string {
   switch (kind) {
@@ -203,13 +219,17 @@ export function storeIndexed(
   imm: number,
   preIndex: boolean,
 ): Executor {
-  return (cpu) => {
-    const base = cpu.r[n]!;
-    const offsetAddress = (base + imm) | 0;
-    storeMem(cpu, kind, preIndex ? offsetAddress : base, cpu.r[t]!);
-    setReg(cpu, n, offsetAddress);
-    cpu.cycles += ACCESS_CYCLES;
-  };
+  return withSource(
+    (cpu) => {
+      const base = cpu.r[n]!;
+      const offsetAddress = (base + imm) | 0;
+      storeMem(cpu, kind, preIndex ? offsetAddress : base, cpu.r[t]!);
+      setReg(cpu, n, offsetAddress);
+      cpu.cycles += ACCESS_CYCLES;
+    },
+    `{ const b_ = r[${n}]; const a_ = (b_ + ${imm}) | 0; ${storeSource(kind, preIndex ? 'a_' : 'b_', `r[${t}]`)}; ` +
+      `${setRegSource(n, 'a_')} cpu.cycles += ${ACCESS_CYCLES}; }`,
+  );
 }
 
 /** STRT/STRBT/STRHT: an unprivileged store (see loadUnprivileged). */
