@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, hexBytes, u32le } from '../../util/bytes.js';
+import { dataPhaseOf, type KnownCommand } from '../../protocol/commands.js';
 import { stLinkV2_1, stLinkV3 } from './models.js';
 import { FakeBoard } from './testing.js';
 import { VirtualStLinkDevice, type DataPhase } from './virtual-stlink.js';
@@ -103,6 +104,68 @@ describe('firmware feature gates', () => {
         },
       );
       assert.equal(v3.r('F2 3E', 12).slice(0, 2), '80');
+    }
+  });
+});
+
+describe('reply lengths', () => {
+  it('every command’s natural reply is exactly the data phase protocol/ gives it', () => {
+    const samples: KnownCommand[] = [
+      { kind: 'GET_VERSION' },
+      { kind: 'GET_CURRENT_MODE' },
+      { kind: 'GET_TARGET_VOLTAGE' },
+      { kind: 'APIV2_ENTER', mode: 'swd' },
+      { kind: 'READ_IDCODES' },
+      { kind: 'RESETSYS' },
+      { kind: 'READREG', regsel: 0x0f },
+      { kind: 'WRITEREG', regsel: 0x00, value: 1 },
+      { kind: 'READALLREGS' },
+      { kind: 'READDEBUGREG', address: 0xe000edf0 },
+      { kind: 'WRITEDEBUGREG', address: 0xe000edfc, value: 0 },
+      { kind: 'READMEM_8BIT', address: 0x20000001, length: 1, ap: 0, csw: 0 },
+      { kind: 'READMEM_8BIT', address: 0x20000000, length: 7, ap: 0, csw: 0 },
+      { kind: 'READMEM_16BIT', address: 0x20000000, length: 6, ap: 0, csw: 0 },
+      { kind: 'READMEM_32BIT', address: 0x20000000, length: 64, ap: 0, csw: 0 },
+      { kind: 'READMEM_32BIT_NO_ADDR_INC', address: 0x20000000, length: 8, ap: 0, csw: 0 },
+      { kind: 'WRITEMEM_32BIT', address: 0x20000000, length: 8, ap: 0, csw: 0 },
+      { kind: 'GETLASTRWSTATUS' },
+      { kind: 'GETLASTRWSTATUS2' },
+      { kind: 'DRIVE_NRST', action: 'high' },
+      { kind: 'SWD_SET_FREQ', divisor: 1 },
+      { kind: 'JTAG_SET_FREQ', divisor: 32 },
+      { kind: 'INIT_AP', ap: 0 },
+      { kind: 'CLOSE_AP_DBG', ap: 0 },
+      { kind: 'READ_DAP_REG', port: 0xffff, register: 0 },
+      { kind: 'WRITE_DAP_REG', port: 0, register: 4, value: 0x20000000 },
+      { kind: 'START_TRACE_RX', bufferSize: 4096, baudHz: 2_000_000 },
+      { kind: 'STOP_TRACE_RX' },
+      { kind: 'GET_TRACE_NB' },
+      { kind: 'EXIT' },
+      { kind: 'DFU_EXIT' },
+    ];
+    const v3Only: KnownCommand[] = [
+      { kind: 'GET_VERSION_EX' },
+      { kind: 'APIV3_GET_COM_FREQ', protocol: 'swd' },
+      { kind: 'APIV3_SET_COM_FREQ', protocol: 'jtag', kHz: 4000 },
+    ];
+    for (const [model, commands] of [
+      [stLinkV2_1(), samples],
+      [stLinkV3(), v3Only],
+    ] as const) {
+      const { device } = rig(model);
+      const effect = { extraNs: 0, ranNs: 0 };
+      device.firmware.execute({ kind: 'APIV2_ENTER', mode: 'swd' }, new Uint8Array(0), effect);
+      for (const command of commands) {
+        const phase = dataPhaseOf(command);
+        assert.ok(phase !== undefined);
+        const data = new Uint8Array(phase.kind === 'write' ? phase.length : 0);
+        const reply = device.firmware.execute(command, data, effect);
+        const expected = phase.kind === 'read' ? phase.length : 0;
+        assert.equal(reply.length, expected, `${model.name} ${command.kind}`);
+        if (command.kind === 'EXIT' || command.kind === 'DFU_EXIT') {
+          device.firmware.execute({ kind: 'APIV2_ENTER', mode: 'swd' }, new Uint8Array(0), effect);
+        }
+      }
     }
   });
 });
