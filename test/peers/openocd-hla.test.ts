@@ -166,6 +166,7 @@ describe(
         serverPort: ctx.sim.port,
         commands: [`program ${blinky} verify reset exit`],
         timeoutMs: RUN_TIMEOUT_MS,
+        debugLevel: 3, // the algorithms' register traffic shows that they ran on the core
       });
       assertClean(result);
       assert.match(result.output, /\*\* Programming Finished \*\*/);
@@ -173,6 +174,37 @@ describe(
       assert.match(result.output, /\*\* Resetting Target \*\*/);
       // OpenOCD falls back to slow host-side paths when an algorithm fails; neither may have happened.
       assert.doesNotMatch(result.output, /falling back|slow memory|no working area/i);
+
+      const log = result.output;
+      const finished = log.indexOf('** Programming Finished **');
+      const programming = log.slice(0, finished);
+      const verifying = log.slice(finished);
+      const inSram = '0x2000[0-9a-f]{4}';
+      // The stm32f2x loader (C.6): started in the work area, it drains the FIFO — the read pointer
+      // it writes back moves — and ends on its BKPT, in SRAM.
+      const readPointers = [
+        ...programming.matchAll(
+          /target_run_flash_async_algorithm\(\): offs 0x\w+ count 0x\w+ wp 0x\w+ rp (0x\w+)/g,
+        ),
+      ].map((m) => m[1]);
+      assert.ok(
+        new Set(readPointers).size >= 2,
+        `the loader's FIFO read pointer never moved: ${readPointers.join(' ')}`,
+      );
+      assert.match(
+        programming,
+        new RegExp(`write pc value ${inSram}[^]*entered debug state in core mode: Thread at PC ${inSram}`),
+      );
+      // The CRC routine (armv7m_checksum_memory): r0 on its BKPT is the CRC the core computed, and
+      // it must be the one OpenOCD computed from the file.
+      const checksum = /Calculating checksum done; checksum=(0x[0-9a-f]+)/.exec(verifying)?.[1];
+      assert.ok(checksum !== undefined, 'OpenOCD did not verify by checksum');
+      assert.match(
+        verifying,
+        new RegExp(
+          `write pc value ${inSram}[^]*read r0 value ${checksum}\n[^]*entered debug state in core mode: Thread at PC ${inSram}`,
+        ),
+      );
 
       for (const segment of readImageFile(blinky).segments) {
         const offset = segment.address - MAIN_FLASH_BASE;
