@@ -39,7 +39,7 @@ import { NRST_PULSE_NS, swdCostNs } from './timing.js';
 
 const OK = STLINK_STATUS.DEBUG_ERR_OK;
 
-/** Behaviour choices of the virtual firmware that the reference notes leave open (see README of this folder). */
+/** Behaviour choices the reference notes leave open (README.md of this folder lists them all). */
 export interface FirmwarePolicy extends DapPolicy {
   /** DHCSR reads while waiting for S_REGRDY after a DCRSR write (ARM ARM C1.6.3). */
   readonly regRdyPolls: number;
@@ -84,6 +84,8 @@ export class StLinkFirmware {
   private lastRwFaultAddress = 0;
   private rwMiscResults: Uint8Array | undefined = undefined;
   private readonly policy: FirmwarePolicy;
+  /** The effect record of the command being executed (for the WAIT hook). */
+  private effect: CommandEffect | undefined = undefined;
 
   constructor(
     readonly model: ProbeModel,
@@ -103,19 +105,6 @@ export class StLinkFirmware {
         if (this.effect !== undefined) this.effect.ranNs += ns;
       };
     }
-  }
-
-  /** The effect record of the command being executed (for the WAIT hook). */
-  private effect: CommandEffect | undefined = undefined;
-
-  /** Power-on of the probe (USB plug): MASS mode, default clocks, no memory status. */
-  powerOn(): void {
-    this.mode = STLINK_MODE.MASS;
-    this.swdKHz = this.model.defaultSwdKHz;
-    this.jtagKHz = this.model.defaultJtagKHz;
-    this.lastRwStatus = OK;
-    this.lastRwFaultAddress = 0;
-    this.rwMiscResults = undefined;
   }
 
   execute(command: StLinkCommand, data: Uint8Array, effect: CommandEffect): Uint8Array {
@@ -261,7 +250,8 @@ export class StLinkFirmware {
         return encodeStatusReply(debug ? this.writeCoreRegister(command.regsel, command.value) : notDebug);
       case 'READALLREGS': {
         if (!debug) return readAllRegsReply(notDebug, []);
-        // 21 words: REGSEL 0x00–0x14 in order (r0–r15, xPSR, MSP, PSP, the reserved 0x13, CONTROL/FAULTMASK/BASEPRI/PRIMASK).
+        // 21 words: REGSEL 0x00–0x14 in order — r0–r15, xPSR, MSP, PSP, the reserved 0x13, and
+        // CONTROL/FAULTMASK/BASEPRI/PRIMASK.
         const words: number[] = [];
         for (let regsel = 0; regsel <= 0x14; regsel++) {
           const status = this.readCoreRegister(regsel);
@@ -365,8 +355,9 @@ export class StLinkFirmware {
   /**
    * RW_MISC_OUT's batch (A.8) on the selected AP's TAR and DRW, word-sized (the firmware writes the
    * AP's CSW before the first access): "address" sets TAR, "write" writes DRW (TAR auto-increments, so
-   * consecutive writes fill consecutive words), "read" reads the word at the address it carries. The results wait for RW_MISC_IN. A batch whose data does not
-   * parse, or that is longer than the firmware takes, fails item by item with 0x08 CMD_ERROR.
+   * consecutive writes fill consecutive words), "read" reads the word at the address it carries. The
+   * results wait for RW_MISC_IN. A batch whose data does not parse, or that is longer than the
+   * firmware takes, fails item by item with 0x08 CMD_ERROR.
    */
   private rwMisc(items: number, data: Uint8Array, debug: boolean): Uint8Array {
     let batch: RwMiscItem[] | undefined;

@@ -53,7 +53,7 @@ export class MemAp {
     return this.result;
   }
 
-  /** Reads `count` elements of `size` bytes into `out` (little-endian), zero-filling what a fault leaves unread. */
+  /** Reads `count` elements of `size` bytes into `out` (little-endian); what a fault leaves unread is 0. */
   read(
     ap: number,
     cswHigh: number,

@@ -25,7 +25,7 @@ export const V2_USB_TIMING: UsbTiming = { roundTripNs: 1 * NS_PER_MS, payloadByt
 /** High-speed STLINK-V3: 0.25 ms per exchange + 20 MB/s. */
 export const V3_USB_TIMING: UsbTiming = { roundTripNs: 0.25 * NS_PER_MS, payloadBytesPerSecond: 20_000_000 };
 
-/** Clocks one SWD transaction occupies (ADIv5 §B4.2: 8 header, turnaround, 3 ACK, 33 data+parity, turnaround, idle). */
+/** Clocks per SWD transaction (ADIv5 §B4.2: header 8, turnaround, ACK 3, data+parity 33, turnaround, idle). */
 export const SWD_TRANSACTION_CLOCKS = SWD_CLOCKS_PER_TRANSACTION;
 /**
  * A connect's line reset: ≥ 50 clocks with SWDIO high, the 16-bit JTAG-to-SWD select sequence, ≥ 50
@@ -33,7 +33,7 @@ export const SWD_TRANSACTION_CLOCKS = SWD_CLOCKS_PER_TRANSACTION;
  */
 export const SWD_LINE_RESET_CLOCKS = 50 + 16 + 50 + 2;
 
-/** How long DRIVE_NRST "pulse" holds NRST low (STM32F4 needs ≥ 20 µs, RM0090 §6.1.2; the probe's choice is an estimate). */
+/** How long DRIVE_NRST "pulse" holds NRST low: an estimate (the STM32F4 needs ≥ 20 µs, RM0090 §6.1.2). */
 export const NRST_PULSE_NS = 1 * NS_PER_MS;
 
 /** USB part of one exchange. `payloadBytes` counts the 16-byte block and the data phase. */
