@@ -10,6 +10,7 @@ import { readImageFile } from '../../src/flash/image/load.js';
 import { runGdbBatch } from '../support/gdb-batch.js';
 import {
   describeRun,
+  errorLines,
   freePort,
   requireOpenOcd,
   startOpenOcd,
@@ -126,5 +127,8 @@ describe('gdb-multiarch through OpenOCD 0.12 on the virtual Discovery', { timeou
       `blinky_ticks grew by ${grown} in ${elapsed} ms`,
     );
     assert.ok(Object.values(sim.board.leds).filter(Boolean).length === 1, 'exactly one LED is lit');
+    const log = await openocd.stop();
+    assert.deepEqual(errorLines(log.output), [], describeRun(log));
+    assert.deepEqual(sim.errors, [], 'the server reported protocol or probe errors');
   });
 });
