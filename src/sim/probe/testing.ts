@@ -3,6 +3,8 @@ import { DP_REG, SWD_ACK, type SwdAck, type SwdWire } from '../soc/debug-port/sw
 import { ABORT, CTRL_STAT, DEBUG_REG } from './adiv5.js';
 import type { ProbeTargetLink } from './target-link.js';
 
+const STICKY = CTRL_STAT.STICKYERR | CTRL_STAT.WDATAERR | CTRL_STAT.STICKYORUN;
+
 /**
  * Test double for the probe's specs: an ADIv5 SW-DP + AHB-AP in front of a small STM32F4-like memory
  * and a halted Cortex-M4 debug core, written from ADIv5 (IHI 0031) and the ARMv7-M ARM, independent of
@@ -70,7 +72,7 @@ export class FakeSwdTarget implements SwdWire {
       this.readData = this.ctrlStat >>> 0;
       return SWD_ACK.OK;
     }
-    if (this.ctrlStat & CTRL_STAT.STICKYERR) return SWD_ACK.FAULT;
+    if (this.ctrlStat & STICKY) return SWD_ACK.FAULT;
     if (this.waiting(apNotDp || address === DP_REG.RDBUFF)) return SWD_ACK.WAIT;
     if (!apNotDp) {
       this.readData = address === DP_REG.RDBUFF ? this.rdbuff : 0;
@@ -87,9 +89,11 @@ export class FakeSwdTarget implements SwdWire {
     if (this.silent || !this.connected) return SWD_ACK.NO_RESPONSE;
     if (!apNotDp && address === DP_REG.ABORT) {
       if (value & ABORT.STKERRCLR) this.ctrlStat &= ~CTRL_STAT.STICKYERR;
+      if (value & ABORT.WDERRCLR) this.ctrlStat &= ~CTRL_STAT.WDATAERR;
+      if (value & ABORT.ORUNERRCLR) this.ctrlStat &= ~CTRL_STAT.STICKYORUN;
       return SWD_ACK.OK;
     }
-    if (this.ctrlStat & CTRL_STAT.STICKYERR) return SWD_ACK.FAULT;
+    if (this.ctrlStat & STICKY) return SWD_ACK.FAULT;
     if (this.waiting(apNotDp)) return SWD_ACK.WAIT;
     if (apNotDp) {
       this.apWrite((this.select & 0xf0) | address, value >>> 0);
@@ -99,9 +103,14 @@ export class FakeSwdTarget implements SwdWire {
     else if (address === DP_REG.CTRL_STAT) {
       // Power-up requests are acknowledged at once (bits 28/30 → 29/31).
       const req = value & (CTRL_STAT.CDBGPWRUPREQ | CTRL_STAT.CSYSPWRUPREQ);
-      this.ctrlStat = (this.ctrlStat & CTRL_STAT.STICKYERR) | req | (req << 1);
+      this.ctrlStat = (this.ctrlStat & STICKY) | req | (req << 1);
     }
     return SWD_ACK.OK;
+  }
+
+  /** Sets CTRL/STAT sticky flags as a failed transfer would (the next AP access gets FAULT). */
+  raiseSticky(flags: number): void {
+    this.ctrlStat |= flags;
   }
 
   private waiting(stallable: boolean): boolean {

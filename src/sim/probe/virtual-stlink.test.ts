@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, hexBytes, u16le, u32le } from '../../util/bytes.js';
 import { encodeRequest, type CommandKind, type CommandParams } from '../../protocol/commands.js';
+import { CTRL_STAT } from './adiv5.js';
 import { FakeBoard } from './testing.js';
 import { SWD_LINE_RESET_CLOCKS, SWD_TRANSACTION_CLOCKS, V2_USB_TIMING, V3_USB_TIMING } from './timing.js';
 import { VirtualStLinkDevice, type DataPhase } from './virtual-stlink.js';
@@ -290,6 +291,19 @@ describe('VirtualStLinkDevice: WAIT, registers, DAP, NRST', () => {
     assert.equal(r.board.ranNs, ran);
     const cost = r.device.lastExchangeNanoseconds();
     assert.ok(Math.abs(r.charged.at(-1)! - (cost - ran)) < 1e-6);
+  });
+
+  it('sticky flags map to their status (WDATAERR 0x18, STICKYORUN 0x1A) and are cleared; silence is 0x12/0x16', () => {
+    const r = rig();
+    r.enter();
+    r.target.raiseSticky(CTRL_STAT.WDATAERR);
+    assert.equal(r.hexOf('F2 36 00 ED 00 E0', 8).slice(0, 2), '18');
+    r.target.raiseSticky(CTRL_STAT.STICKYORUN);
+    assert.equal(r.hexOf('F2 35 FC ED 00 E0 00 00 00 01', 2), '1a 00');
+    assert.equal(r.hexOf('F2 36 00 ED 00 E0', 8), '80 00 00 00 41 c2 0f 41', 'cleared through ABORT');
+    r.target.silent = true;
+    assert.equal(r.hexOf('F2 36 00 ED 00 E0', 8).slice(0, 2), '12', 'no ACK on an AP access');
+    assert.equal(r.hexOf('F2 31', 12).slice(0, 2), '16', 'no ACK on a DP access');
   });
 
   it('READREG/WRITEREG round-trip every REGSEL family through DCRSR/DCRDR', () => {
