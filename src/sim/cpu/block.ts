@@ -38,14 +38,32 @@ export function compileBlock(
   const start = addresses[0]!;
   const params: string[] = [];
   let body = 'return function block(cpu, limit) {\nconst r = cpu.r;\nfor (;;) {\n';
+  // True after a register-only instruction, which leaves `pc` (and `nextPc`) to be written later.
+  let pcStale = false;
   for (let i = 0; i < count; i++) {
     const address = addresses[i]!;
     const next = address + sizes[i]!;
     params.push(`e${i}`);
-    // The executor's body as source where it has one (isa/inline-source.ts), else a call.
-    const execute = sourceOf(executors[i]!) ?? `e${i}(cpu);`;
-    body += `r[15] = ${address + 4}; cpu.nextPc = ${next};\n${execute}\ncpu.pc = cpu.nextPc; cpu.cycles += 1; cpu.instructionsRetired += 1;\n`;
     const last = i + 1 === count;
+    const source = sourceOf(executors[i]!);
+    const readsPc = source === undefined || source.includes('r[15]');
+    if (source !== undefined && isRegisterOnly(source)) {
+      // Touches registers and flags only: it cannot branch, fault, read `pc`/`nextPc` or change
+      // `attention` (zero before it, so zero after), so only the cycle limit needs a test; `pc` and
+      // `nextPc` get their values when the block leaves or the next instruction needs them.
+      if (readsPc) body += `r[15] = ${address + 4};\n`;
+      body += `${source}\ncpu.cycles += 1; cpu.instructionsRetired += 1;\n`;
+      const leave = `{ cpu.pc = ${next}; cpu.nextPc = ${next}; return; }`;
+      body += last ? `${leave}\n` : `if (cpu.cycles >= limit) ${leave}\n`;
+      pcStale = true;
+      continue;
+    }
+    if (pcStale) body += `cpu.pc = ${address};\n`;
+    pcStale = false;
+    // The executor's body as source where it has one (isa/inline-source.ts), else a call.
+    const execute = source ?? `e${i}(cpu);`;
+    if (readsPc) body += `r[15] = ${address + 4}; `;
+    body += `cpu.nextPc = ${next};\n${execute}\ncpu.pc = cpu.nextPc; cpu.cycles += 1; cpu.instructionsRetired += 1;\n`;
     if (last || branches[i] === true) {
       body += `if (cpu.attention !== 0 || cpu.cycles >= limit) return;\n`;
       body += last
@@ -60,6 +78,14 @@ export function compileBlock(
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function(...params, body) as (...executors: Executor[]) => Block;
   return factory(...executors);
+}
+
+/**
+ * An inline source that only computes on registers and flags: no memory access or other call into
+ * the core (`cpu.read*`, `cpu.write*`, including writeSp) and no PC write (`nextPc`).
+ */
+function isRegisterOnly(source: string): boolean {
+  return !source.includes('cpu.read') && !source.includes('cpu.write') && !source.includes('nextPc');
 }
 
 /**

@@ -43,6 +43,8 @@ export { SLEEP, DFSR } from './system/bits.js';
  * Conventions every executor relies on (src/sim/cpu/isa, src/sim/cpu/fpu):
  * - `r` holds R0–R15 as int32. While an instruction executes, `r[15]` reads as its address + 4 (the
  *   Thumb PC value, ARMv7-M A5.1.2); executors never store to `r[15]` but call a *WritePc method.
+ *   Between instructions `r[15]` is stale (compiled blocks set it only for instructions that read
+ *   it): the PC is `pc`.
  *   R13 is the active stack pointer; writes to it must clear bits [1:0] (`writeSp`).
  * - APSR flags are separate fields holding 0 or 1 (`ge` holds GE[3:0]); `itState` is EPSR.IT[7:0].
  * - `nextPc` is the address of the next instruction; it is set to pc + size before the executor runs.
