@@ -73,6 +73,7 @@ export class DiscoveryBoard implements ProbeTargetLink {
       ...(options.identity === undefined ? {} : { identity: options.identity }),
     });
     this.swDp = new SwDp(new SocDebugTarget(this.soc));
+    this.soc.onDebugPortSilenced = () => this.swDp.sample();
     this.soc.onConsoleByte((byte) => {
       this.console.receive(byte);
     });

@@ -73,6 +73,13 @@ export class Stm32f407 implements SocContext {
   /** A debugger has accessed the chip since power-on (RM0090 §3.7.3: read protection reacts to it). */
   debugIntrusion = false;
 
+  /**
+   * Called the moment the chip enters a state in which its SW-DP stops answering (power off, Stop or
+   * Standby without the DBGMCU bit), so the debug port loses its session even if the state is left
+   * again before anyone looks (a Standby that the IWDG ends a few µs later).
+   */
+  onDebugPortSilenced: (() => void) | undefined = undefined;
+
   private readonly irqLines: IrqLine[] = [];
   private readonly consoleListeners: ((byte: number) => void)[] = [];
   private hz: number;
@@ -88,7 +95,9 @@ export class Stm32f407 implements SocContext {
       hseHz: options.hseHz ?? 8_000_000,
       storage: options.storage,
       bootMode: () => this.bootMode(),
-      codeChanged: (address, length) => this.flashChanged(address, length),
+      codeChanged: (address, length) => {
+        this.flashChanged(address, length);
+      },
       debugIntrusion: () => this.debugIntrusion || this.bootMode() !== MEM_MODE.FLASH,
     });
     for (const peripheral of this.devices.memoryMapped) this.peripherals.add(peripheral);
@@ -100,11 +109,21 @@ export class Stm32f407 implements SocContext {
     this.cpu = new Cpu(this.bus, { irqCount: IRQ_COUNT, sysTickReferenceDivider: 8 });
     this.cpu.ppb.external = this.devices.dbgmcu;
     this.cpu.debugPort.external = this.devices.dbgmcu;
-    this.cpu.onSystemResetRequest = () => this.systemReset('software');
-    this.cpu.onSleep = (deep) => this.enteredSleep(deep);
-    this.cpu.onHalt = () => this.noteDebugState();
-    this.devices.rcc.onFrequencyChange = () => this.frequencyChanged();
-    this.devices.dbgmcu.onChange = () => this.devices.debugHaltChanged();
+    this.cpu.onSystemResetRequest = () => {
+      this.systemReset('software');
+    };
+    this.cpu.onSleep = (deep) => {
+      this.enteredSleep(deep);
+    };
+    this.cpu.onHalt = () => {
+      this.noteDebugState();
+    };
+    this.devices.rcc.onFrequencyChange = () => {
+      this.frequencyChanged();
+    };
+    this.devices.dbgmcu.onChange = () => {
+      this.devices.debugHaltChanged();
+    };
     this.hz = this.devices.rcc.frequencies.hclk;
   }
 
@@ -209,6 +228,7 @@ export class Stm32f407 implements SocContext {
     this.powered = false;
     this.lowPower = 'run';
     this.devices.powerLost();
+    this.onDebugPortSilenced?.();
   }
 
   /** The NRST pin as driven from outside (true = held low). */
@@ -326,12 +346,16 @@ export class Stm32f407 implements SocContext {
     if (this.devices.pwr.deepSleepMode === 'standby') {
       // nRST_STDBY = 0: entering Standby resets the chip instead (RM0090 §3.7.1, low-power reset).
       if (flash.resetOnStandby) this.systemReset('low-power');
-      else this.lowPower = 'standby';
+      else {
+        this.lowPower = 'standby';
+        this.onDebugPortSilenced?.();
+      }
     } else if (flash.resetOnStop) this.systemReset('low-power');
     else {
       this.lowPower = 'stop';
       this.stopWakePending = false;
       this.devices.stopEntered();
+      this.onDebugPortSilenced?.();
     }
   }
 
