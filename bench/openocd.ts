@@ -87,14 +87,14 @@ export async function benchOpenOcdProgram(options: OpenOcdBenchOptions = {}): Pr
     results.push(
       {
         name: `openocd: program blinky.elf verify (${setup.label}), wall time`,
-        value: median(wall),
-        unit: 's',
+        value: median(wall) * 1000,
+        unit: 'ms',
         detail: `median of ${runs.length} OpenOCD processes (start-up to exit, ${runs[0]?.commands ?? 0} probe commands each); samples ${fmt(wall)}`,
       },
       {
         name: `openocd: program blinky.elf verify (${setup.label}), virtual time (server stats)`,
-        value: median(virtual),
-        unit: 'virtual s',
+        value: median(virtual) * 1000,
+        unit: 'virtual ms',
         detail: `the session's virtualSeconds (modelled USB + SWD time); samples ${fmt(virtual)}`,
       },
     );
