@@ -61,6 +61,8 @@ export class SocBus implements Bus {
   memoryMode: number = MEM_MODE.FLASH;
   /** False while read protection forbids this view to read main flash (RM0090 §3.7.3). */
   flashReadable = true;
+  /** Set by the SoC while the core fetches its reset vectors (see checkFlashRead). */
+  vectorFetch = false;
 
   private readonly sram16 = new Uint16Array(this.sram.buffer);
   private readonly sram32 = new Int32Array(this.sram.buffer);
@@ -137,10 +139,19 @@ export class SocBus implements Bus {
     return offset < MEMORY.CCM_SIZE ? offset : -1;
   }
 
-  /** Flash reads wait while the flash is busy (RM0090 §3.5: the bus stalls) and fail when protected. */
-  private checkFlashRead(address: number): void {
-    if (!this.flashReadable) throw new BusError(address >>> 0, 'read');
+  /**
+   * Flash reads wait while the flash is busy (RM0090 §3.5: the bus stalls). Read-protected flash
+   * answers data reads with a bus error (RM0090 §3.7.3). Returns false when the read must instead
+   * give all ones: the reset vector fetch of a protected chip does, which is why OpenOCD reports
+   * "pc: 0xfffffffe msp: 0xfffffffc" when it halts one at reset.
+   */
+  private checkFlashRead(address: number): boolean {
+    if (!this.flashReadable) {
+      if (this.vectorFetch) return false;
+      throw new BusError(address >>> 0, 'read');
+    }
     if (this.host.flash.busyUntil > this.host.now) this.host.stallUntil(this.host.flash.busyUntil);
+    return true;
   }
 
   // --- Bus -------------------------------------------------------------------------------------
@@ -150,8 +161,7 @@ export class SocBus implements Bus {
     if (o >= 0) return this.sram32[o >>> 2]!;
     o = this.flashOffset(address);
     if (o >= 0) {
-      this.checkFlashRead(address);
-      return this.flash32[o >>> 2]!;
+      return this.checkFlashRead(address) ? this.flash32[o >>> 2]! : -1;
     }
     return this.slowRead(address, 4);
   }
@@ -161,8 +171,7 @@ export class SocBus implements Bus {
     if (o >= 0) return this.sram16[o >>> 1]!;
     o = this.flashOffset(address);
     if (o >= 0) {
-      this.checkFlashRead(address);
-      return this.flash16[o >>> 1]!;
+      return this.checkFlashRead(address) ? this.flash16[o >>> 1]! : 0xffff;
     }
     return this.slowRead(address, 2);
   }
@@ -172,8 +181,7 @@ export class SocBus implements Bus {
     if (o >= 0) return this.sram[o]!;
     o = this.flashOffset(address);
     if (o >= 0) {
-      this.checkFlashRead(address);
-      return this.flash8[o]!;
+      return this.checkFlashRead(address) ? this.flash8[o]! : 0xff;
     }
     return this.slowRead(address, 1);
   }

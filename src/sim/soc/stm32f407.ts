@@ -278,7 +278,12 @@ export class Stm32f407 implements SocContext {
     this.stopWakePending = false;
     this.updateProtection();
     const coreKind = kind === 'power-on' || (fromStandby && !debugKept) ? 'power-on' : 'system';
-    this.cpu.reset(coreKind);
+    this.bus.vectorFetch = true;
+    try {
+      this.cpu.reset(coreKind);
+    } finally {
+      this.bus.vectorFetch = false;
+    }
     this.wasHalted = this.cpu.halted;
     this.frequencyChanged();
     this.devices.debugHaltChanged();
