@@ -58,41 +58,66 @@ function sameAsImage(sim: VirtualBoardServer, path: string): boolean {
   });
 }
 
-describe(
-  'OpenOCD 0.12 connect under reset (board/stm32f4discovery.cfg) on blinky',
-  { timeout: 60_000 },
-  () => {
-    let sim: VirtualBoardServer | undefined;
-    before(async () => {
-      sim = await startVirtualBoardServer({ firmware: blinky });
-    });
-    after(async () => {
-      await sim?.close();
-    });
+describe('OpenOCD 0.12 with board/stm32f4discovery.cfg on blinky', { timeout: 60_000 }, () => {
+  let sim: VirtualBoardServer | undefined;
+  before(async () => {
+    sim = await startVirtualBoardServer({ firmware: blinky });
+  });
+  after(async () => {
+    await sim?.close();
+  });
 
-    it('init with NRST held, reset halt: halted on the reset vector', async (t) => {
-      const openocd = requireOpenOcd(t);
-      if (openocd === undefined) return;
-      if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined) return;
-      assert.ok(sim !== undefined);
-      const result = await runOpenOcd(openocd, {
-        serverPort: sim.port,
-        config: 'board',
-        commands: [CONNECT_UNDER_RESET, 'init', 'reset halt', 'shutdown'],
-        timeoutMs: RUN_TIMEOUT_MS,
-      });
-      assert.equal(result.code, 0, describeRun(result));
-      assert.deepEqual(errorLines(result.output), [], describeRun(result));
-      assert.match(result.output, /srst_only separate srst_nogate srst_open_drain connect_assert_srst/);
-      assert.match(result.output, /Cortex-M4 r0p1 processor detected/);
-      const resetHandler = sim.symbolAddress(blinky, 'Reset_Handler');
-      assert.match(result.output, new RegExp(`halted due to debug-request[^]*pc: ${hex(resetHandler)}`));
-      assert.equal(sim.board.soc.cpu.halted, true);
-      assert.equal(hex(sim.board.soc.cpu.pc), hex(resetHandler));
-      assert.equal(sim.board.nrstLow, false, 'the reset released NRST');
+  it('init with NRST held, reset halt: halted on the reset vector', async (t) => {
+    const openocd = requireOpenOcd(t);
+    if (openocd === undefined) return;
+    if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined) return;
+    assert.ok(sim !== undefined);
+    const result = await runOpenOcd(openocd, {
+      serverPort: sim.port,
+      config: 'board',
+      commands: [CONNECT_UNDER_RESET, 'init', 'reset halt', 'shutdown'],
+      timeoutMs: RUN_TIMEOUT_MS,
     });
-  },
-);
+    assert.equal(result.code, 0, describeRun(result));
+    assert.deepEqual(errorLines(result.output), [], describeRun(result));
+    assert.match(result.output, /srst_only separate srst_nogate srst_open_drain connect_assert_srst/);
+    assert.match(result.output, /Cortex-M4 r0p1 processor detected/);
+    const resetHandler = sim.symbolAddress(blinky, 'Reset_Handler');
+    assert.match(result.output, new RegExp(`halted due to debug-request[^]*pc: ${hex(resetHandler)}`));
+    assert.equal(sim.board.soc.cpu.halted, true);
+    assert.equal(hex(sim.board.soc.cpu.pc), hex(resetHandler));
+    assert.equal(sim.board.nrstLow, false, 'the reset released NRST');
+  });
+
+  it('program through the board file (resets by NRST): Verified OK, blinky runs', async (t) => {
+    const openocd = requireOpenOcd(t);
+    if (openocd === undefined) return;
+    if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined) return;
+    assert.ok(sim !== undefined);
+    const s = sim;
+    const result = await runOpenOcd(openocd, {
+      serverPort: s.port,
+      config: 'board',
+      commands: [`program ${blinky} verify reset exit`],
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
+    assert.equal(result.code, 0, describeRun(result));
+    assert.deepEqual(errorLines(result.output), [], describeRun(result));
+    assert.match(result.output, /srst_only separate srst_nogate srst_open_drain connect_deassert_srst/);
+    assert.match(result.output, /\*\* Verified OK \*\*/);
+    assert.equal(s.board.nrstLow, false);
+    const ticks = s.symbolAddress(blinky, 'blinky_ticks');
+    const before = s.read32(ticks);
+    const since = s.board.now;
+    await s.waitFor(() => s.board.now - since >= 300 * MS, 3000 * MS, '300 ms of virtual time');
+    const grown = s.read32(ticks) - before;
+    const elapsed = (s.board.now - since) / MS;
+    assert.ok(
+      Math.abs(grown - elapsed) <= 0.02 * elapsed + 2,
+      `blinky_ticks grew by ${grown} in ${elapsed} ms`,
+    );
+  });
+});
 
 for (const scenario of scenarios) {
   describe(`the seed's failure with the ${scenario.firmware} firmware`, { timeout: 90_000 }, () => {
