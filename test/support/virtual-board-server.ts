@@ -72,8 +72,9 @@ const FLASH_BASE = 0x0800_0000;
 
 /**
  * Unpaced, the runner keeps the event loop for up to `unpacedWallBudgetMs` per turn and every probe
- * command waits for that turn to end. The default (8 ms) makes an OpenOCD `program` take ~6 s of
- * wall time; 1 ms takes it under 1 s and still lets the board run several times faster than real time.
+ * command waits for that turn to end. The default (8 ms) makes an OpenOCD `program` of blinky take
+ * 3.5–5 s of wall time; 1 ms takes it under 1 s (bench/openocd.ts) and still lets blinky run several
+ * times faster than real time.
  */
 export const TEST_RUNNER_PARAMETERS: Partial<RunnerParameters> = { unpacedWallBudgetMs: 1 };
 
