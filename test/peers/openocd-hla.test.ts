@@ -249,6 +249,9 @@ describe(
       // pc: 0xfffffffe msp: 0xfffffffc" (OpenOCD users' logs of locked STM32F4s).
       assert.equal(result.code, 0, describeRun(result));
       assert.equal(ctx.sim.board.soc.cpu.halted, true, 'reset halt must leave the core halted');
+      const afterLock = result.output.slice(result.output.indexOf('stm32f2x locked'));
+      assert.match(afterLock, /halted due to debug-request, current mode: Thread/, describeRun(result));
+      assert.match(afterLock, /xPSR: 0x01000000 pc: 0xfffffffe msp: 0xfffffffc/, describeRun(result));
     });
 
     it('stm32f2x unlock 0, reset halt: RDP back to 0xAA, main flash mass-erased', async (t) => {
@@ -278,12 +281,13 @@ describe(
 );
 
 /**
- * The board-level reproduction of what the lock test runs into, without OpenOCD: a reset with
- * DHCSR.C_DEBUGEN and DEMCR.VC_CORERESET set on a chip at RDP level 1 that a debugger has accessed
- * (so the core's vector fetch from flash is a bus error, RM0090 §3.7.3).
+ * What the lock test needs, at board level without OpenOCD: a reset with DHCSR.C_DEBUGEN and
+ * DEMCR.VC_CORERESET set on a chip at RDP level 1 that a debugger has accessed (RM0090 §3.7.3: flash
+ * is unreadable then). Real parts halt with SP/PC from all-ones vectors (OpenOCD users' logs show
+ * "pc: 0xfffffffe msp: 0xfffffffc"); the simulator once locked up instead (fixed in ce82cd3).
  */
 describe('simulator: reset vector catch on a read-protected chip', () => {
-  it('a debugger reset with VC_CORERESET halts the core even when the vector fetch faults', () => {
+  it('a debugger reset with VC_CORERESET halts the core with SP 0xFFFFFFFC, PC 0xFFFFFFFE', () => {
     const storage = new FlashStorage();
     storage.optionWord = (storage.optionWord & ~0xff00) | (0x00 << 8); // RDP = 0x00: level 1
     storage.preload(MAIN_FLASH_BASE, new Uint8Array([0x00, 0x00, 0x02, 0x20, 0x01, 0x02, 0x00, 0x08]));
@@ -300,5 +304,8 @@ describe('simulator: reset vector catch on a read-protected chip', () => {
       true,
       `after the reset: halted=${cpu.halted} lockedUp=${cpu.lockedUp} pc=${hex(cpu.pc)}; DHCSR.S_HALT never sets`,
     );
+    assert.equal(cpu.lockedUp, false);
+    assert.equal(hex(cpu.pc), hex(0xfffffffe));
+    assert.equal(hex(cpu.r[13]!), hex(0xfffffffc));
   });
 });
