@@ -143,6 +143,27 @@ describe('compiled blocks and code writes', () => {
     assert.equal(machine.cpu.pc, CODE + 6);
   });
 
+  it('rewriting one block leaves the others correct and replaces only the stale one', () => {
+    // A at CODE: MOVS r0, #1; B .   B at CODE + 0x40: MOVS r1, #2; B .
+    const program = new Array<number>(0x22).fill(0xbf00);
+    program.splice(0, 2, MOVS_R0(1), B_SELF);
+    program.splice(0x20, 2, 0x2102 /* MOVS r1, #2 */, B_SELF);
+    const machine = sramMachine(program);
+    const cpu = machine.cpu;
+    const runAt = (address: number): void => {
+      cpu.pc = address;
+      cpu.run(20);
+    };
+    runAt(CODE);
+    runAt(CODE + 0x40);
+    assert.deepEqual([cpu.r[0], cpu.r[1]], [1, 2]);
+    machine.load(CODE + 0x40, new Uint8Array(new Uint16Array([0x2109 /* MOVS r1, #9 */]).buffer));
+    cpu.r[0] = 0;
+    runAt(CODE);
+    runAt(CODE + 0x40);
+    assert.deepEqual([cpu.r[0], cpu.r[1]], [1, 9]);
+  });
+
   it('a store that rewrites the next instruction of the running block takes effect at once', () => {
     // STRH r1, [r2]; MOVS r0, #1 (overwritten with MOVS r0, #2 by the STRH); B .
     const machine = sramMachine([0x8011, MOVS_R0(1), B_SELF]);
@@ -221,8 +242,8 @@ function xorshift32(seed: number): () => number {
 /**
  * Random code (mostly valid, often faulting, sometimes locking up) with every exception vector
  * pointing into it: blocks are cut short by faults, exception entries and returns at every point.
- * `lowRegisterBias` makes a share of the halfwords common 16-bit ALU, load/store and branch
- * encodings, so that straight-line runs get long.
+ * A share of the halfwords are common 16-bit ALU, load/store and B<cond> encodings, so that
+ * straight-line runs get long.
  */
 function randomCodeMachine(seed: number): BareMachine {
   const random = xorshift32(seed);

@@ -159,11 +159,12 @@ export class Cpu {
   private hotSize = 0;
   private hotDecoded: (Executor | undefined)[] = [];
   private hotDecodedSize: Uint8Array = new Uint8Array(0);
-  /** Compiled blocks by start halfword, per code region; `blockCover` marks halfwords inside any. */
+  /** Compiled blocks by start halfword, per code region; `blockCover` counts the blocks over each halfword. */
   private readonly blocks: (Block | undefined)[][];
-  private readonly blockCover: Uint8Array[];
-  /** Start halfword indices of the blocks in each region, so a flush visits only those. */
+  private readonly blockCover: Uint16Array[];
+  /** Start and end (exclusive) halfword indices of the blocks in each region. */
   private readonly blockStarts: number[][];
+  private readonly blockEnds: number[][];
   private hotBlocks: (Block | undefined)[] = [];
 
   /**
@@ -179,8 +180,9 @@ export class Cpu {
     this.decoded = bus.codeRegions.map((r) => new Array<Executor | undefined>(r.size >>> 1));
     this.decodedSize = bus.codeRegions.map((r) => new Uint8Array(r.size >>> 1));
     this.blocks = bus.codeRegions.map((r) => new Array<Block | undefined>(r.size >>> 1));
-    this.blockCover = bus.codeRegions.map((r) => new Uint8Array(r.size >>> 1));
+    this.blockCover = bus.codeRegions.map((r) => new Uint16Array(r.size >>> 1));
     this.blockStarts = bus.codeRegions.map(() => []);
+    this.blockEnds = bus.codeRegions.map(() => []);
     this.nvic = new Nvic(this, options.irqCount ?? 82);
     this.scb = new Scb(this);
     this.sysTick = new SysTick(this, options.sysTickCalib ?? 0, options.sysTickReferenceDivider ?? 8);
@@ -586,17 +588,31 @@ export class Cpu {
     if (executors.length === 0) return undefined;
     const block = compileBlock(executors, addresses, sizes, branches);
     this.blocks[region]![start] = block;
+    const end = ((address - regionBase) >>> 0) >>> 1;
     this.blockStarts[region]!.push(start);
-    this.blockCover[region]!.fill(1, start, ((address - regionBase) >>> 0) >>> 1);
+    this.blockEnds[region]!.push(end);
+    const cover = this.blockCover[region]!;
+    for (let k = start; k < end; k++) cover[k]! += 1;
     return block;
   }
 
-  /** Drops every compiled block of a code region (after a write to code one of them covers). */
-  private flushBlocks(region: number): void {
+  /** Drops the compiled blocks of a code region that overlap halfwords [from, to). */
+  private dropBlocks(region: number, from: number, to: number): void {
     const blocks = this.blocks[region]!;
-    for (const start of this.blockStarts[region]!) blocks[start] = undefined;
-    this.blockStarts[region]!.length = 0;
-    this.blockCover[region]!.fill(0);
+    const starts = this.blockStarts[region]!;
+    const ends = this.blockEnds[region]!;
+    const cover = this.blockCover[region]!;
+    for (let j = starts.length - 1; j >= 0; j--) {
+      const start = starts[j]!;
+      const end = ends[j]!;
+      if (start >= to || end <= from) continue;
+      blocks[start] = undefined;
+      for (let k = start; k < end; k++) cover[k]! -= 1;
+      starts[j] = starts[starts.length - 1]!;
+      ends[j] = ends[ends.length - 1]!;
+      starts.pop();
+      ends.pop();
+    }
   }
 
   /**
@@ -619,9 +635,10 @@ export class Cpu {
       const cover = this.blockCover[i]!;
       for (let k = from; k < to; k++) {
         if (cover[k] !== 0) {
-          // Self-modifying code, or a debugger rewriting code: rare, so all of the region's blocks go,
-          // and a block running now stops after the current instruction (ATTN.CODE).
-          this.flushBlocks(i);
+          // Self-modifying code, or a debugger rewriting code (a flash loader in SRAM): the blocks
+          // over the written bytes go, and a block running now stops after the current instruction
+          // (ATTN.CODE), so the next one is compiled from the new code.
+          this.dropBlocks(i, from, to);
           this.attention |= ATTN.CODE;
           break;
         }
