@@ -114,10 +114,9 @@ export function startOpenOcd(openocd: string, options: OpenOcdOptions): OpenOcdP
     waitFor(pattern, timeoutMs = 30_000) {
       if (pattern.test(output)) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        const t = setTimeout(
-          () => reject(new Error(`OpenOCD did not print ${pattern} in time:\n${output}`)),
-          timeoutMs,
-        );
+        const t = setTimeout(() => {
+          reject(new Error(`OpenOCD did not print ${pattern} in time:\n${output}`));
+        }, timeoutMs);
         waiters.push({
           pattern,
           resolve: () => {

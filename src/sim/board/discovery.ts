@@ -183,6 +183,11 @@ export class DiscoveryBoard implements ProbeTargetLink {
     return this.clock.now;
   }
 
+  /** The core cannot execute now (the runner then lets time pass gently, see runner.ts). */
+  get idle(): boolean {
+    return this.soc.idle;
+  }
+
   runFor(ns: number): void {
     this.runUntil(this.clock.now + ns);
   }

@@ -10,6 +10,7 @@ class FakeBoard {
   now = 0;
   calls = 0;
   failAt = Infinity;
+  idle = false;
   runFor(ns: number): void {
     this.calls++;
     if (this.now + ns >= this.failAt) throw new Error('simulator bug');
@@ -36,6 +37,38 @@ test('unpaced: start runs slices and yields; stop stops', async () => {
   assert.ok(reached > 10 * RUNNER_PARAMETERS.unpacedSliceNs, `ran ${reached / MS} ms of virtual time`);
   await sleep(20);
   assert.equal(board.now, reached, 'nothing runs after stop');
+});
+
+test('unpaced with an idle core: time passes at the idle speed-up, not as fast as the host allows', async () => {
+  const board = new FakeBoard();
+  board.idle = true;
+  const runner = new BoardRunner(board);
+  const started = performance.now();
+  runner.start();
+  await sleep(40);
+  runner.stop();
+  const wallMs = performance.now() - started;
+  const limit = (wallMs + RUNNER_PARAMETERS.unpacedIdleTickMs) * RUNNER_PARAMETERS.unpacedIdleSpeedup * MS;
+  assert.ok(board.now > 0, 'time still passes');
+  assert.ok(
+    board.now <= limit,
+    `${board.now / MS} ms of virtual time in ${wallMs.toFixed(1)} ms of wall time`,
+  );
+  // A core that becomes busy again runs flat out at once.
+  board.idle = false;
+  const before = board.now;
+  const resumed = performance.now();
+  runner.start();
+  await sleep(20);
+  runner.stop();
+  const idleLimit =
+    (performance.now() - resumed + RUNNER_PARAMETERS.unpacedIdleTickMs) *
+    RUNNER_PARAMETERS.unpacedIdleSpeedup *
+    MS;
+  assert.ok(
+    board.now - before > idleLimit,
+    `busy: ${(board.now - before) / MS} ms, idle would allow ${idleLimit / MS}`,
+  );
 });
 
 test('paced: virtual time follows the wall clock', async () => {

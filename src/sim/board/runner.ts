@@ -4,13 +4,20 @@ import { NS_PER_MS } from '../soc/clock.js';
 export interface RunnableBoard {
   readonly now: number;
   runFor(ns: number): void;
+  /** True while the core cannot execute (halted, held in reset, unpowered, Stop, Standby). */
+  readonly idle?: boolean;
 }
 
 /**
  * Every knob of the runner, in one place.
  *
  * Unpaced, the board runs `unpacedSliceNs` of virtual time per call and yields to the event loop
- * (setImmediate) after `unpacedWallBudgetMs` of wall time, so sockets are served every few ms.
+ * (setImmediate) after `unpacedWallBudgetMs` of wall time, so a probe command waits at most that long
+ * for its turn (OpenOCD sends thousands of them in sequence: 8 ms turns made `program` 5× slower).
+ * While the core is idle (halted at a breakpoint, held in reset, in Standby) nothing needs
+ * simulating, and racing ahead would put thousands of virtual seconds behind a debugger's pause:
+ * virtual time then passes at `unpacedIdleSpeedup` × the wall clock, in `unpacedIdleTickMs` steps —
+ * still fast enough that a flash erase the host waits for takes a fraction of its real duration.
  *
  * Paced (`--realtime`), virtual time follows the wall clock: every `pacedTickMs` the board runs up
  * to "virtual start + wall time elapsed", in the same slices and with the same yielding. When it
@@ -19,7 +26,9 @@ export interface RunnableBoard {
  */
 export const RUNNER_PARAMETERS = {
   unpacedSliceNs: 1 * NS_PER_MS,
-  unpacedWallBudgetMs: 8,
+  unpacedWallBudgetMs: 1,
+  unpacedIdleSpeedup: 100,
+  unpacedIdleTickMs: 1,
   pacedTickMs: 10,
   pacedSliceNs: 1 * NS_PER_MS,
   pacedWallBudgetMs: 8,
@@ -126,9 +135,14 @@ export class BoardRunner {
     const p = this.parameters;
     const started = this.wall();
     if (!this.paced) {
+      if (this.boardIdle()) {
+        if (this.runBoard(p.unpacedIdleTickMs * p.unpacedIdleSpeedup * NS_PER_MS))
+          this.schedule(p.unpacedIdleTickMs);
+        return;
+      }
       do {
         if (!this.runBoard(p.unpacedSliceNs)) return;
-      } while (this.wall() - started < p.unpacedWallBudgetMs);
+      } while (this.wall() - started < p.unpacedWallBudgetMs && !this.boardIdle());
       this.schedule(0);
       return;
     }
@@ -145,6 +159,10 @@ export class BoardRunner {
       }
     }
     this.schedule(p.pacedTickMs);
+  }
+
+  private boardIdle(): boolean {
+    return this.board.idle === true;
   }
 
   /** Runs the board; false (and the runner stopped) if the simulator threw. */

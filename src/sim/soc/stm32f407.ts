@@ -481,6 +481,11 @@ export class Stm32f407 implements SocContext {
     return cycles === Infinity ? Infinity : Math.max(QUANTUM_NS, (cycles * NS_PER_SECOND) / this.hz);
   }
 
+  /** True while the core cannot execute: halted, held in reset, unpowered, in Stop or Standby. */
+  get idle(): boolean {
+    return !this.coreRuns();
+  }
+
   private coreRuns(): boolean {
     if (!this.powered || this.inReset || this.cpu.halted) return false;
     if (this.lowPower === 'standby') return false;
