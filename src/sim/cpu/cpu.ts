@@ -165,6 +165,8 @@ export class Cpu {
   /** Start and end (exclusive) halfword indices of the blocks in each region. */
   private readonly blockStarts: number[][];
   private readonly blockEnds: number[][];
+  /** 1 once anything was decoded in the region: stores elsewhere (data, stacks) skip invalidation. */
+  private readonly regionHasCode: Uint8Array;
   private hotBlocks: (Block | undefined)[] = [];
 
   /**
@@ -183,6 +185,7 @@ export class Cpu {
     this.blockCover = bus.codeRegions.map((r) => new Uint16Array(r.size >>> 1));
     this.blockStarts = bus.codeRegions.map(() => []);
     this.blockEnds = bus.codeRegions.map(() => []);
+    this.regionHasCode = new Uint8Array(bus.codeRegions.length);
     this.nvic = new Nvic(this, options.irqCount ?? 82);
     this.scb = new Scb(this);
     this.sysTick = new SysTick(this, options.sysTickCalib ?? 0, options.sysTickReferenceDivider ?? 8);
@@ -514,6 +517,7 @@ export class Cpu {
         const exec = this.decodeAt(pc);
         this.hotDecoded[index] = exec;
         this.hotDecodedSize[index] = this.nextPc - pc;
+        this.regionHasCode[i] = 1;
         return exec;
       }
     }
@@ -622,6 +626,7 @@ export class Cpu {
   invalidateCode(address: number, length: number): void {
     const base = this.codeBase;
     for (let i = 0; i < base.length; i++) {
+      if (this.regionHasCode[i] === 0) continue;
       const start = (address - base[i]!) | 0;
       const size = this.codeSize[i]!;
       if (start + length <= 0 || start >= size) continue;
