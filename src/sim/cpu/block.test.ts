@@ -203,6 +203,23 @@ describe('compiled blocks and code writes', () => {
   });
 });
 
+describe('compiled blocks where generated code is forbidden', () => {
+  it('fall back to one instruction at a time when new Function throws EvalError (CSP)', () => {
+    const original = globalThis.Function;
+    const machine = sramMachine([MOVS_R0(3), ADDS_R1_1, ADDS_R1_1, B_SELF]);
+    try {
+      globalThis.Function = function forbidden(): never {
+        throw new EvalError('code generation from strings disallowed');
+      } as unknown as FunctionConstructor;
+      machine.cpu.run(50);
+    } finally {
+      globalThis.Function = original;
+    }
+    assert.equal(machine.cpu.compileBlocks, false);
+    assert.deepEqual([machine.cpu.r[0], machine.cpu.r[1], machine.cpu.pc], [3, 2, CODE + 6]);
+  });
+});
+
 describe('endsBlock', () => {
   it('ends at unconditional PC writes and IT, continues through conditional branches', () => {
     assert.equal(endsBlock(B_SELF, -1), true);

@@ -590,7 +590,16 @@ export class Cpu {
     }
     this.nextPc = savedNextPc;
     if (executors.length === 0) return undefined;
-    const block = compileBlock(executors, addresses, sizes, branches);
+    let block: Block;
+    try {
+      block = compileBlock(executors, addresses, sizes, branches);
+    } catch (thrown) {
+      // A host that forbids generated code (a Content Security Policy without 'unsafe-eval'):
+      // run one instruction at a time, which gives the same results.
+      if (!(thrown instanceof EvalError)) throw thrown;
+      this.compileBlocks = false;
+      return undefined;
+    }
     this.blocks[region]![start] = block;
     const end = ((address - regionBase) >>> 0) >>> 1;
     this.blockStarts[region]!.push(start);
