@@ -3,10 +3,12 @@ import type { Executor } from './isa/executor.js';
 import { sourceOf } from './isa/inline-source.js';
 
 /**
- * A compiled straight-line block: the executors of consecutive instructions called one after the
- * other from one generated function, so `Cpu.run` dispatches once per block instead of once per
- * instruction. Each call site in the generated code always calls the same executor, so V8 sees it as
- * monomorphic and can inline the executor's body; that, not the saved lookup, is most of the gain.
+ * A compiled straight-line block: the instructions from a start address up to the first that ends a
+ * block (see endsBlock) in one generated function, so `Cpu.run` dispatches once per block instead of
+ * once per instruction. Executors with an inline source (isa/inline-source.ts) are pasted in with
+ * their decode-time constants as literals; the others are called, each from its own call site, so
+ * V8 sees every call as monomorphic. A loop whose branch jumps back to the block's start stays
+ * inside the function.
  *
  * The generated code performs exactly the per-instruction bookkeeping of `Cpu.execute` for an
  * instruction outside an IT block — `r[15]` = address + 4, `nextPc` = address + size, the executor,
@@ -14,6 +16,9 @@ import { sourceOf } from './isa/inline-source.js';
  * run loop would stop (`attention` non-zero or `cycles` at the limit) or when the instruction did not
  * fall through to the next one (a taken branch, an exception return). A fault thrown by an executor
  * leaves `pc` on the abandoned instruction, as `execute` does; the caller handles it the same way.
+ * Register-only instructions (no memory access, no call into the core, no PC write) skip what they
+ * cannot change: the `attention` test, and the `pc`/`nextPc` stores until someone can see them;
+ * `r[15]` is written only for instructions that read it.
  */
 export type Block = (cpu: Cpu, limit: number) => void;
 

@@ -220,7 +220,10 @@ export class Cpu {
   /**
    * Runs until `maxCycles` have elapsed or the core halts; sleeping and lock-up let time pass to the
    * next timed event (SysTick) or the budget's end. Returns the cycles that elapsed. The inner loop
-   * tests two numbers per instruction: `attention` and the cycle limit.
+   * tests two numbers per instruction: `attention` and the cycle limit. Straight-line code runs as
+   * compiled blocks (block.ts), which make the same tests after every instruction, so `run` stops
+   * at the same instruction, with the same state, cycles and instruction count, as with
+   * `compileBlocks = false`.
    */
   run(maxCycles: number): number {
     const start = this.cycles;
