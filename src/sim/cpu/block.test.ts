@@ -203,6 +203,53 @@ describe('compiled blocks and code writes', () => {
   });
 });
 
+describe('compiled blocks and interrupts', () => {
+  // main: MOVS r1, #0; loop: ADDS r1, #1; ADDS r3, #1; CMP r1, #200; BNE loop; STR r5, [r4] (ICSR:
+  // PENDSVSET, mid-block); MOVS r1, #0; B loop. Handler for SysTick and PendSV: ADDS r6, #1; BX LR
+  // (r6: exception return restores r0–r3).
+  const main = [0x2100, 0x3101, 0x3301, 0x29c8, 0xd1fb, 0x6025, 0x2100, 0xe7f8];
+  const handler = [0x3601, 0x4770];
+
+  function interruptMachine(compileBlocks: boolean): BareMachine {
+    const machine = new BareMachine();
+    const vectors = new Uint32Array(20);
+    vectors[0] = 0x2001_0000;
+    vectors[1] = CODE | 1;
+    vectors[14] = (CODE + 0x20) | 1; // PendSV
+    vectors[15] = (CODE + 0x20) | 1; // SysTick
+    vectors[19] = (CODE + 0x20) | 1; // IRQ 3
+    machine.load(BareMachine.FLASH_BASE, new Uint8Array(vectors.buffer));
+    machine.load(CODE, new Uint8Array(new Uint16Array(main).buffer));
+    machine.load(CODE + 0x20, new Uint8Array(new Uint16Array(handler).buffer));
+    machine.cpu.reset('power-on');
+    machine.cpu.compileBlocks = compileBlocks;
+    machine.cpu.r[4] = 0xe000_ed04 | 0; // ICSR
+    machine.cpu.r[5] = 1 << 28; // PENDSVSET
+    machine.cpu.ppb.write32(0xe000_e014, 97); // SYST_RVR: a SysTick event every 98 cycles
+    machine.cpu.ppb.write32(0xe000_e018, 0); // SYST_CVR
+    machine.cpu.ppb.write32(0xe000_e010, 7); // SYST_CSR: ENABLE, TICKINT, CLKSOURCE = core clock
+    machine.cpu.ppb.write32(0xe000_e100, 1 << 3); // NVIC_ISER0: IRQ 3
+    return machine;
+  }
+
+  it('SysTick events, a store that pends PendSV and IRQs pended between runs are taken at the same boundary', () => {
+    for (const slice of [1, 2, 7, 33, 98, 1000, 4096]) {
+      const blocks = interruptMachine(true);
+      const single = interruptMachine(false);
+      for (let i = 0; blocks.cpu.cycles < 30_000; i++) {
+        if (i % 5 === 4) {
+          blocks.cpu.pendIrq(3);
+          single.cpu.pendIrq(3);
+        }
+        blocks.cpu.run(slice);
+        single.cpu.run(slice);
+        assert.deepEqual(snapshot(blocks.cpu), snapshot(single.cpu), `slice ${slice}, run ${i}`);
+      }
+      assert.ok(blocks.cpu.r[6]! > 250, `slice ${slice}: the handlers ran (${blocks.cpu.r[6]} times)`);
+    }
+  });
+});
+
 describe('compiled blocks where generated code is forbidden', () => {
   it('fall back to one instruction at a time when new Function throws EvalError (CSP)', () => {
     const original = globalThis.Function;
