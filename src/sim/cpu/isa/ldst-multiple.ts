@@ -1,5 +1,13 @@
 import { undefinedExecutor, type Executor } from './executor.js';
-import { bitCount, checkPcLoadInIt, listRegisters, loadWritePc, setReg } from './ldst-common.js';
+import { withSource } from './inline-source.js';
+import {
+  REFILL_CYCLES,
+  bitCount,
+  checkPcLoadInIt,
+  listRegisters,
+  loadWritePc,
+  setReg,
+} from './ldst-common.js';
 
 /**
  * LDM/STM/PUSH/POP (A7.7 LDM, LDMDB, POP, PUSH, STM, STMDB) and the 32-bit load/store multiple table (A5.3.5). Every access is MemA (word
@@ -17,6 +25,30 @@ export function loadMultiple(n: number, list: number, wback: boolean, decrementB
   const registers = listRegisters(list);
   const count = registers.length;
   const loadsPc = (list & 0x8000) !== 0;
+  const size = 4 * count;
+  return withSource(
+    loadMultipleClosure(n, registers, loadsPc, wback, decrementBefore),
+    // Outside IT blocks checkPcLoadInIt never faults (ITSTATE is 0), so the source leaves it out.
+    `{ const s_ = ${decrementBefore ? `(r[${n}] - ${size}) | 0` : `r[${n}]`}; ` +
+      Array.from(registers, (_, i) => `const v${i} = cpu.read32Aligned((s_ + ${4 * i}) | 0); `).join('') +
+      Array.from(registers.subarray(0, loadsPc ? count - 1 : count), (reg, i) =>
+        setRegSource(reg, `v${i}`),
+      ).join(' ') +
+      (wback ? ` ${setRegSource(n, decrementBefore ? 's_' : `(s_ + ${size}) | 0`)}` : '') +
+      ` cpu.cycles += ${count};` +
+      (loadsPc ? ` cpu.bxWritePc(v${count - 1}); cpu.cycles += ${REFILL_CYCLES};` : '') +
+      ' }',
+  );
+}
+
+function loadMultipleClosure(
+  n: number,
+  registers: Uint8Array,
+  loadsPc: boolean,
+  wback: boolean,
+  decrementBefore: boolean,
+): Executor {
+  const count = registers.length;
   const size = 4 * count;
   return (cpu) => {
     const r = cpu.r;
@@ -40,13 +72,24 @@ export function storeMultiple(n: number, list: number, wback: boolean, decrement
   const registers = listRegisters(list);
   const count = registers.length;
   const size = 4 * count;
-  return (cpu) => {
-    const r = cpu.r;
-    const start = decrementBefore ? (r[n]! - size) | 0 : r[n]!;
-    for (let i = 0; i < count; i++) cpu.write32Aligned((start + 4 * i) | 0, r[registers[i]!]!);
-    if (wback) setReg(cpu, n, decrementBefore ? start : (start + size) | 0);
-    cpu.cycles += count;
-  };
+  return withSource(
+    (cpu) => {
+      const r = cpu.r;
+      const start = decrementBefore ? (r[n]! - size) | 0 : r[n]!;
+      for (let i = 0; i < count; i++) cpu.write32Aligned((start + 4 * i) | 0, r[registers[i]!]!);
+      if (wback) setReg(cpu, n, decrementBefore ? start : (start + size) | 0);
+      cpu.cycles += count;
+    },
+    `{ const s_ = ${decrementBefore ? `(r[${n}] - ${size}) | 0` : `r[${n}]`}; ` +
+      Array.from(registers, (reg, i) => `cpu.write32Aligned((s_ + ${4 * i}) | 0, r[${reg}]); `).join('') +
+      (wback ? `${setRegSource(n, decrementBefore ? 's_' : `(s_ + ${size}) | 0`)} ` : '') +
+      `cpu.cycles += ${count}; }`,
+  );
+}
+
+/** setReg (ldst-common.ts) as inline source. */
+function setRegSource(n: number, value: string): string {
+  return n === 13 ? `cpu.writeSp(${value});` : `r[${n}] = ${value};`;
 }
 
 /**
