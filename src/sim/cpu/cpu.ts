@@ -109,6 +109,8 @@ export class Cpu {
   /** Lock-up (DHCSR.S_LOCKUP): the core fetches nothing; PC reads 0xEFFFFFFE (B1.5.15). */
   lockedUp = false;
 
+  /** Where the current `run()` ends (cycles); `requestRunExit` brings it forward. */
+  private runEnd = 0;
   /** Non-zero when the step loop must look at system state before the next instruction (ATTN bits). */
   attention = 0;
   /** The cycle count at which a timed event (SysTick reaching zero) is due; Infinity if none. */
@@ -227,8 +229,9 @@ export class Cpu {
    */
   run(maxCycles: number): number {
     const start = this.cycles;
-    const end = start + maxCycles;
-    while (this.cycles < end) {
+    this.runEnd = start + maxCycles;
+    while (this.cycles < this.runEnd) {
+      const end = this.runEnd;
       if (this.cycles >= this.nextEventCycle) this.sysTick.update();
       if (this.attention !== 0 && this.serviceAttention()) {
         if (this.halted) break;
@@ -251,6 +254,16 @@ export class Cpu {
       } while ((this.attention === 0 || this.onlyCodeAttention()) && this.cycles < limit);
     }
     return this.cycles - start;
+  }
+
+  /**
+   * Ends the current `run()` at the next instruction boundary. The SoC calls it from inside an
+   * instruction when the slice it gave the core must end sooner: a peripheral access scheduled an
+   * event before the slice's end, or the chip entered Stop or Standby (where HCLK stops).
+   */
+  requestRunExit(): void {
+    this.runEnd = this.cycles;
+    this.attention |= ATTN.CODE;
   }
 
   /** Executes the instruction at `pc`; a fault it raises is left pending for the next boundary. */
@@ -315,9 +328,12 @@ export class Cpu {
     }
   }
 
-  /** The loop's attention test: a lone ATTN.CODE (a block was invalidated) needs no service. */
+  /**
+   * The loop's attention test: a lone ATTN.CODE (a block was invalidated) needs no service — unless
+   * it came with `requestRunExit`, which ends the run here.
+   */
   private onlyCodeAttention(): boolean {
-    if (this.attention !== ATTN.CODE) return false;
+    if (this.attention !== ATTN.CODE || this.cycles >= this.runEnd) return false;
     this.attention = 0;
     return true;
   }

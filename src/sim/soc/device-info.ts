@@ -19,7 +19,9 @@ export const DEFAULT_IDENTITY: DeviceIdentity = { uniqueId: [0x0033_0021, 0x3133
 export function deviceInfoBlock(identity: DeviceIdentity = DEFAULT_IDENTITY): Uint8Array {
   const block = new Uint8Array(0x20).fill(0xff);
   const view = new DataView(block.buffer);
-  identity.uniqueId.forEach((word, i) => view.setUint32(4 * i, word >>> 0, true));
+  identity.uniqueId.forEach((word, i) => {
+    view.setUint32(4 * i, word >>> 0, true);
+  });
   view.setUint16(0x12, F_SIZE_KIB, true);
   return block;
 }

@@ -76,13 +76,19 @@ export class SocDevices {
     for (const port of PORTS) gpio[port] = new Gpio(port, ctx);
     this.gpio = gpio;
     this.syscfg = new Syscfg(ctx, { bootMode: options.bootMode });
-    this.syscfg.onMemoryRemap = () => ctx.remap();
+    this.syscfg.onMemoryRemap = () => {
+      ctx.remap();
+    };
     this.exti = new Exti(ctx);
     this.iwdg = new Iwdg(ctx, { hardwareWatchdog: () => this.flash.hardwareWatchdog });
     // Starting the IWDG forces the LSI on (RM0090 §19.3.2), which RCC_CSR.LSIRDY then shows.
-    this.iwdg.onStart = () => this.rcc.forceLsiOn();
+    this.iwdg.onStart = () => {
+      this.rcc.forceLsiOn();
+    };
     this.wwdg = new Wwdg(ctx, { clockEnabled: () => this.rcc.isEnabled(WWDG_CLOCK) });
-    this.rcc.onClockEnableChange = () => this.wwdg.clockGateChanged();
+    this.rcc.onClockEnableChange = () => {
+      this.wwdg.clockGateChanged();
+    };
     this.usart2 = new Usart(ctx, USART2);
     this.dbgmcu = new Dbgmcu(ctx);
 

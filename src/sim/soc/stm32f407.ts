@@ -18,11 +18,11 @@ import type { FlashStorage } from './flash/flash-storage.js';
 /** STM32F407 interrupt lines (RM0090 §12.2 table 61: 82 maskable interrupt channels). */
 const IRQ_COUNT = 82;
 /**
- * The longest stretch the core runs between looks at the event queue. Events are scheduled at exact
- * times, but one that an instruction schedules for sooner than the current quantum's end fires at
- * that end: this bounds the error (10 µs of virtual time).
+ * The longest stretch the core runs between looks at the event queue. A slice also ends early, at
+ * the instruction that schedules an event sooner than the slice's end (the event clock tells), so
+ * events fire on time; the quantum only bounds how long the runner's `runFor` may take.
  */
-const QUANTUM_NS = 10 * NS_PER_US;
+const QUANTUM_NS = 1000 * NS_PER_US;
 /**
  * What SocContext reports while SocDevices is still constructing the peripherals (they reset
  * themselves in their constructors): the reset clock tree (HSI 16 MHz, no prescaling, LSI 32 kHz;
@@ -86,6 +86,7 @@ export class Stm32f407 implements SocContext {
   private sliceActive = false;
   private sliceStartNs = 0;
   private sliceStartCycles = 0;
+  private sliceEndNs = 0;
   private wasHalted = false;
   private stopWakePending = false;
 
@@ -125,6 +126,9 @@ export class Stm32f407 implements SocContext {
       this.devices.debugHaltChanged();
     };
     this.hz = this.devices.rcc.frequencies.hclk;
+    this.clock.onEarlierEvent = (at) => {
+      if (this.sliceActive && at < this.sliceEndNs) this.cpu.requestRunExit();
+    };
   }
 
   // --- SocContext --------------------------------------------------------------------------------
@@ -347,6 +351,8 @@ export class Stm32f407 implements SocContext {
       this.lowPower = 'sleep';
       return;
     }
+    // Stop and Standby stop HCLK: the core's slice (and SysTick, which counts core cycles) ends here.
+    this.cpu.requestRunExit();
     const flash = this.devices.flash;
     if (this.devices.pwr.deepSleepMode === 'standby') {
       // nRST_STDBY = 0: entering Standby resets the chip instead (RM0090 §3.7.1, low-power reset).
@@ -444,9 +450,11 @@ export class Stm32f407 implements SocContext {
     const hz = this.devices.rcc.frequencies.hclk;
     if (hz === this.hz) return;
     if (this.sliceActive) {
+      // The slice's cycle budget was worked out at the old clock: end it and start afresh.
       this.syncTime();
       this.sliceStartNs = this.clock.now;
       this.sliceStartCycles = this.cpu.cycles;
+      this.cpu.requestRunExit();
     }
     this.hz = hz;
   }
@@ -464,7 +472,10 @@ export class Stm32f407 implements SocContext {
       const resume = clock.now < this.resetPulseUntil ? this.resetPulseUntil : Infinity;
       const next = Math.min(target, clock.nextEventAt(), runs ? clock.now + this.quantum() : resume);
       if (runs) this.runCore(next);
-      clock.advanceTo(Math.max(next, clock.now));
+      // A core that ran stopped either at the slice's end or early, at the instruction that needed
+      // the slice cut (requestRunExit): time is where it got to. A core that cannot run (any more:
+      // it halted, or entered Stop) lets the rest of the slice pass.
+      clock.advanceTo(runs && this.coreRuns() ? clock.now : Math.max(next, clock.now));
       this.afterQuantum();
     }
   }
@@ -499,6 +510,7 @@ export class Stm32f407 implements SocContext {
     const cycles = Math.max(1, Math.ceil(((until - this.clock.now) * this.hz) / NS_PER_SECOND));
     this.sliceStartNs = this.clock.now;
     this.sliceStartCycles = cpu.cycles;
+    this.sliceEndNs = until;
     this.sliceActive = true;
     try {
       cpu.run(cycles);

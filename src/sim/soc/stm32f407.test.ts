@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Stm32f407 } from './stm32f407.js';
+
+/**
+ * Thumb code (assembled once with arm-none-eabi-as, bytes below): unlock FLASH_KEYR, FLASH_CR = PG |
+ * PSIZE x32, program one word at 0x08010000, then count polls of FLASH_SR until BSY clears, BKPT.
+ *
+ *   ldr r0,=0x40023C00; ldr r1,=KEY1; str r1,[r0,#4]; ldr r1,=KEY2; str r1,[r0,#4]
+ *   movw r1,#0x201; str r1,[r0,#0x10]; ldr r2,=0x08010000; movs r3,#0; str r3,[r2]
+ *   movs r5,#0; poll: ldr r4,[r0,#0xC]; adds r5,#1; lsls r4,r4,#16; bcs poll; bkpt #0
+ */
+const POLL_FLASH_BSY = Buffer.from(
+  '0848094941600949416040f201210161074a002313600025c46801352404fbd200be0000003c024023016745ab89efcd00000108',
+  'hex',
+);
+
+function socRunning(code: Uint8Array): Stm32f407 {
+  const soc = new Stm32f407();
+  const vectors = new Uint8Array(8);
+  new DataView(vectors.buffer).setUint32(0, 0x2002_0000, true);
+  new DataView(vectors.buffer).setUint32(4, 0x0800_0101, true);
+  soc.preload(0x0800_0000, vectors);
+  soc.preload(0x0800_0100, code);
+  soc.powerOn();
+  soc.debugWrite(0xe000_edf0, 4, 0xa05f_0001); // C_DEBUGEN: the BKPT halts
+  return soc;
+}
+
+describe('Stm32f407 run loop', () => {
+  test('an event an instruction schedules mid-slice fires on time: BSY clears 16 µs after the program access', () => {
+    const soc = socRunning(POLL_FLASH_BSY);
+    soc.runFor(5e6);
+    const cpu = soc.cpu;
+    assert.ok(cpu.halted, 'the program reached its BKPT');
+    assert.equal(soc.bus.read32(0x0801_0000), 0, 'the word was programmed');
+    // 16 µs at the 16 MHz HSI is 256 cycles; one poll is a handful of cycles. Were the completion
+    // left to the end of the 1 ms quantum, the count would be in the thousands.
+    const polls = cpu.r[5]!;
+    assert.ok(polls > 10 && polls < 100, `${polls} polls of FLASH_SR.BSY`);
+  });
+});
