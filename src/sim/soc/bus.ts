@@ -75,6 +75,7 @@ export class SocBus implements Bus {
   private readonly system16: Uint16Array;
   private readonly system32: Int32Array;
   private readonly deviceInfo: DataView;
+  private readonly flash: FlashPort;
 
   constructor(
     private readonly host: BusHost,
@@ -92,6 +93,7 @@ export class SocBus implements Bus {
       this.ccm16 = new Uint16Array(this.ccm.buffer);
       this.ccm32 = new Int32Array(this.ccm.buffer);
     }
+    this.flash = host.flash;
     const main = host.flash.main;
     this.flash8 = main;
     this.flash16 = new Uint16Array(main.buffer, main.byteOffset, main.length >>> 1);
@@ -150,7 +152,9 @@ export class SocBus implements Bus {
       if (this.vectorFetch) return false;
       throw new BusError(address >>> 0, 'read');
     }
-    if (this.host.flash.busyUntil > this.host.now) this.host.stallUntil(this.host.flash.busyUntil);
+    // busyUntil is 0 while the flash is idle: the common case costs one read, not the clock's.
+    const busyUntil = this.flash.busyUntil;
+    if (busyUntil !== 0 && busyUntil > this.host.now) this.host.stallUntil(busyUntil);
     return true;
   }
 
