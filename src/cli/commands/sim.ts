@@ -12,7 +12,7 @@ import { MEMORY } from '../../sim/soc/memory-map.js';
 import { InProcessTransport } from '../../transport/in-process.js';
 import { BadInputError, asSwdkitError } from '../../util/errors.js';
 import type { CommandContext } from '../context.js';
-import { parseListenAddress, parsePort } from '../options.js';
+import { addServerOptions, serverEventLogger } from '../server-options.js';
 import { stopRequest, type StopRequest } from '../signals.js';
 
 interface SimOptions {
@@ -27,8 +27,7 @@ interface SimOptions {
 }
 
 export function registerSim(program: Command, context: CommandContext): void {
-  program
-    .command('sim')
+  addServerOptions(program.command('sim'))
     .description(
       'run a virtual STM32F4DISCOVERY and serve its on-board ST-Link as an stlink-server\n' +
         '(OpenOCD: -f interface/stlink.cfg -c "hla_stlink_backend tcp PORT" -f target/stm32f4x.cfg)',
@@ -37,17 +36,10 @@ export function registerSim(program: Command, context: CommandContext): void {
       '--firmware <file>',
       'ELF, Intel HEX, S-record or .bin (at 0x08000000) already in flash at power-on',
     )
-    .addOption(new Option('--port <n>', 'TCP port; 0 picks a free one').argParser(parsePort).default(7184))
-    .addOption(
-      new Option('--listen <address>', 'accept clients on this address (default: loopback only)').argParser(
-        parseListenAddress,
-      ),
-    )
     .addOption(
       new Option('--probe-model <model>', 'the virtual probe').choices(['v2-1', 'v3']).default('v2-1'),
     )
     .option('--state <file>', 'keep flash, OTP and option bytes in this file across runs, as a chip does')
-    .option('--stats <file>', 'append one JSON line per closed client session')
     .option('--realtime', 'virtual time follows the wall clock; replies take as long as on hardware', false)
     .option('--no-power', 'start with the target unpowered (the probe measures 0 V)')
     .action(async (options: SimOptions, command: Command) => {
@@ -115,13 +107,7 @@ async function serveBoard(
     port: options.port,
     ...(options.listen === undefined ? {} : { listen: options.listen }),
     ...(options.stats === undefined ? {} : { statsFile: options.stats }),
-    onEvent: (event) => {
-      if (event.kind === 'connect')
-        output.verbose(1, `client ${event.client} connected (session ${event.session})`);
-      else if (event.kind === 'close')
-        output.verbose(1, `session ${event.stats.session} closed: ${JSON.stringify(event.stats)}`);
-      else output.verbose(1, `session ${event.session}: ${event.error.message}`);
-    },
+    onEvent: serverEventLogger(output),
   });
 
   board.console.onLine((line) => {

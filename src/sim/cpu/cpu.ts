@@ -287,17 +287,24 @@ export class Cpu {
       this.cycles += 1;
       this.instructionsRetired += 1;
     } catch (thrown) {
-      // An LDRT/STRT that faulted must not leave the next instruction unprivileged.
-      this.forceUnprivileged = false;
-      // The fault (already pending, with escalation applied) is taken at the next boundary, before
-      // anything else can run: the core state still shows the abandoned instruction until then.
-      if (thrown instanceof InstructionAbort) return;
-      if (thrown instanceof BusError) {
-        this.busFault(thrown);
-        return;
-      }
-      throw thrown;
+      this.abandonInstruction(thrown);
     }
+  }
+
+  /**
+   * An instruction that faulted (or a block at its faulting instruction). The fault, already pending
+   * with escalation applied, is taken at the next boundary, before anything else can run: the core
+   * state still shows the abandoned instruction until then. Anything else is a simulator bug.
+   */
+  private abandonInstruction(thrown: unknown): void {
+    // An LDRT/STRT that faulted must not leave the next instruction unprivileged.
+    this.forceUnprivileged = false;
+    if (thrown instanceof InstructionAbort) return;
+    if (thrown instanceof BusError) {
+      this.busFault(thrown);
+      return;
+    }
+    throw thrown;
   }
 
   /**
@@ -318,13 +325,7 @@ export class Cpu {
     try {
       block(this, limit);
     } catch (thrown) {
-      this.forceUnprivileged = false;
-      if (thrown instanceof InstructionAbort) return;
-      if (thrown instanceof BusError) {
-        this.busFault(thrown);
-        return;
-      }
-      throw thrown;
+      this.abandonInstruction(thrown);
     }
   }
 
