@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { FlashStorage } from './flash/flash-storage.js';
 import { Stm32f407 } from './stm32f407.js';
 
 /**
@@ -15,15 +16,15 @@ const POLL_FLASH_BSY = Buffer.from(
   'hex',
 );
 
-function socRunning(code: Uint8Array): Stm32f407 {
-  const soc = new Stm32f407();
+function socRunning(code: Uint8Array, storage?: FlashStorage, debug = true): Stm32f407 {
+  const soc = new Stm32f407(storage === undefined ? {} : { storage });
   const vectors = new Uint8Array(8);
   new DataView(vectors.buffer).setUint32(0, 0x2002_0000, true);
   new DataView(vectors.buffer).setUint32(4, 0x0800_0101, true);
   soc.preload(0x0800_0000, vectors);
   soc.preload(0x0800_0100, code);
   soc.powerOn();
-  soc.debugWrite(0xe000_edf0, 4, 0xa05f_0001); // C_DEBUGEN: the BKPT halts
+  if (debug) soc.debugWrite(0xe000_edf0, 4, 0xa05f_0001); // C_DEBUGEN: the BKPT halts
   return soc;
 }
 
@@ -38,5 +39,20 @@ describe('Stm32f407 run loop', () => {
     // left to the end of the 1 ms quantum, the count would be in the thousands.
     const polls = cpu.r[5]!;
     assert.ok(polls > 10 && polls < 100, `${polls} polls of FLASH_SR.BSY`);
+  });
+
+  test('RDP level 1: once a debugger touches the chip, code already decoded from flash faults too', () => {
+    const storage = new FlashStorage();
+    storage.optionWord = storage.optionWord & ~0xff00; // RDP = 0x00: level 1
+    const soc = socRunning(Uint8Array.of(0xfe, 0xe7), storage, false); // b . (runs from flash)
+    soc.runFor(1e6);
+    assert.equal(soc.cpu.pc >>> 0, 0x0800_0100, 'spinning in flash, decoded and cached');
+    assert.ok(!soc.cpu.lockedUp);
+    soc.debugRead(0x2000_0000, 4); // the debugger's first access: intrusion (RM0090 §3.7.3)
+    soc.runFor(1e6);
+    // The fetch is now a bus error (CFSR.IBUSERR) and the HardFault vector cannot be read either, so
+    // the core locks up (ARMv7-M B1.5.15).
+    assert.ok(soc.cpu.lockedUp, `pc=${(soc.cpu.pc >>> 0).toString(16)}`);
+    assert.notEqual(soc.cpu.scb.cfsr & 0x100, 0, 'CFSR.IBUSERR');
   });
 });

@@ -324,7 +324,13 @@ export class Stm32f407 implements SocContext {
   private updateProtection(): void {
     const protectedLevel = this.devices.flash.rdpLevel !== 0;
     this.debugBus.flashReadable = !protectedLevel;
-    this.bus.flashReadable = !(protectedLevel && (this.debugIntrusion || this.bootMode() !== MEM_MODE.FLASH));
+    const readable = !(protectedLevel && (this.debugIntrusion || this.bootMode() !== MEM_MODE.FLASH));
+    if (this.bus.flashReadable && !readable) {
+      // Code the core decoded while flash was readable must be fetched again — and fault.
+      this.cpu.invalidateCode(MEMORY.FLASH_BASE, MEMORY.FLASH_SIZE);
+      this.cpu.invalidateCode(0, MEMORY.FLASH_SIZE);
+    }
+    this.bus.flashReadable = readable;
   }
 
   private flashChanged(address: number, length: number): void {
