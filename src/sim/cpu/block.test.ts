@@ -336,6 +336,41 @@ function randomCodeMachine(seed: number): BareMachine {
   return machine;
 }
 
+describe('compiled blocks: inlined long multiplies', () => {
+  it("UMULL and SMULL give the executors' results for edge and random operands", () => {
+    // movs r6, #0 (the first instruction after reset runs on its own); then, compiled into one
+    // block: umull r2, r3, r0, r1; smull r4, r5, r0, r1; b .
+    const code = [0x2600, 0xfba0, 0x2301, 0xfb80, 0x4501, B_SELF];
+    const random = xorshift32(99);
+    const operands: [number, number][] = [
+      [0, 0],
+      [-1, -1],
+      [-0x8000_0000, -0x8000_0000],
+      [0x7fff_ffff, -1],
+      [0x1234_5678, 0x9abc_def0 | 0],
+      [0xffff, 0x1_0001],
+    ];
+    for (let i = 0; i < 200; i++) operands.push([random() | 0, random() | 0]);
+    for (const [a, b] of operands) {
+      const results = [true, false].map((compile) => {
+        const machine = sramMachine(code);
+        machine.cpu.compileBlocks = compile;
+        machine.cpu.r[0] = a;
+        machine.cpu.r[1] = b;
+        machine.cpu.run(5);
+        return [2, 3, 4, 5].map((i) => machine.cpu.r[i]);
+      });
+      assert.deepEqual(results[0], results[1], `operands ${a}, ${b}`);
+      const unsigned = BigInt.asUintN(64, BigInt(a >>> 0) * BigInt(b >>> 0));
+      assert.equal(results[0]![0]! >>> 0, Number(unsigned & 0xffff_ffffn));
+      assert.equal(results[0]![1]! >>> 0, Number(unsigned >> 32n));
+      const signed = BigInt.asUintN(64, BigInt(a) * BigInt(b));
+      assert.equal(results[0]![2]! >>> 0, Number(signed & 0xffff_ffffn));
+      assert.equal(results[0]![3]! >>> 0, Number(signed >> 32n));
+    }
+  });
+});
+
 describe('compiled blocks on random code', () => {
   for (const seed of [11, 12, 13, 14, 15, 16]) {
     it(`match one-instruction execution through faults and exceptions (seed ${seed})`, () => {

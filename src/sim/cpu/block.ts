@@ -1,3 +1,4 @@
+import type { FastReadWindow } from './bus.js';
 import type { Cpu } from './cpu.js';
 import type { Executor } from './isa/executor.js';
 import { sourceOf } from './isa/inline-source.js';
@@ -38,11 +39,13 @@ export function compileBlock(
   addresses: readonly number[],
   sizes: readonly number[],
   branches: readonly boolean[],
+  windows: readonly FastReadWindow[] = [],
 ): Block {
   const count = executors.length;
   const start = addresses[0]!;
   const params: string[] = [];
-  let body = 'return function block(cpu, limit) {\nconst r = cpu.r;\nfor (;;) {\n';
+  let body = windows.length === 0 ? '' : fastLoadSource(windows);
+  body += 'return function block(cpu, limit) {\nconst r = cpu.r;\nfor (;;) {\n';
   // True after a register-only instruction, which leaves `pc` (and `nextPc`) to be written later.
   let pcStale = false;
   for (let i = 0; i < count; i++) {
@@ -66,7 +69,8 @@ export function compileBlock(
     if (pcStale) body += `cpu.pc = ${address};\n`;
     pcStale = false;
     // The executor's body as source where it has one (isa/inline-source.ts), else a call.
-    const execute = source ?? `e${i}(cpu);`;
+    const execute =
+      source === undefined ? `e${i}(cpu);` : windows.length === 0 ? source : withFastLoads(source);
     if (readsPc) body += `r[15] = ${address + 4}; `;
     body += `cpu.nextPc = ${next};\n${execute}\ncpu.pc = cpu.nextPc; cpu.cycles += 1; cpu.instructionsRetired += 1;\n`;
     if (last || branches[i] === true) {
@@ -81,8 +85,37 @@ export function compileBlock(
   body += '}\n};\n';
   // The only dynamic code in the simulator: its source is built above from numbers alone.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function(...params, body) as (...executors: Executor[]) => Block;
-  return factory(...executors);
+  const factory = new Function(...params, 'windows', body) as (...args: unknown[]) => Block;
+  return factory(...executors, windows);
+}
+
+/**
+ * Loads that read the bus's fast windows directly when they may (aligned, no DWT data watchpoint
+ * armed, window enabled) and take `cpu.read*` otherwise — the same value either way, since a window
+ * holds exactly what the bus would return. Defined once per block, outside the block function.
+ */
+function fastLoadSource(windows: readonly FastReadWindow[]): string {
+  let source = '';
+  const probe = (array: string, index: string): string =>
+    windows
+      .map(
+        (w, i) =>
+          `o = (a - ${w.base >>> 0}) >>> 0; if (o < ${w.size} && w${i}.enabled) return w${i}.${array}[${index}];\n`,
+      )
+      .join('');
+  windows.forEach((_, i) => (source += `const w${i} = windows[${i}];\n`));
+  source += `function ld32(cpu, a) {\nif ((a & 3) === 0 && !cpu.watchData) { let o;\n${probe('words', 'o >>> 2')}}\nreturn cpu.read32(a);\n}\n`;
+  source += `function ld16(cpu, a) {\nif ((a & 1) === 0 && !cpu.watchData) { let o;\n${probe('halves', 'o >>> 1')}}\nreturn cpu.read16(a);\n}\n`;
+  source += `function ld8(cpu, a) {\nif (!cpu.watchData) { let o;\n${probe('bytes', 'o')}}\nreturn cpu.read8(a);\n}\n`;
+  return source;
+}
+
+/** An inline source with its single loads routed through the fast-window loaders above. */
+function withFastLoads(source: string): string {
+  return source
+    .replaceAll('cpu.read32(', 'ld32(cpu, ')
+    .replaceAll('cpu.read16(', 'ld16(cpu, ')
+    .replaceAll('cpu.read8(', 'ld8(cpu, ');
 }
 
 /**

@@ -25,6 +25,23 @@ export interface Bus {
    * (flash programming, a debugger's memory write, DMA).
    */
   readonly codeRegions: readonly CodeRegion[];
+  /** Optional: memory compiled blocks may read without calling the bus (see FastReadWindow). */
+  readonly fastReadWindows?: readonly FastReadWindow[];
+}
+
+/**
+ * A stretch of plain memory that compiled code may read straight from its arrays: reads there have
+ * no side effects and return the array's contents, exactly what the bus's own read would return,
+ * for as long as `enabled` is true (the owner clears it while reads must take the bus's path — a
+ * stall, a protection check — and may set it again once they need not).
+ */
+export interface FastReadWindow {
+  readonly base: number;
+  readonly size: number;
+  readonly words: Int32Array;
+  readonly halves: Uint16Array;
+  readonly bytes: Uint8Array;
+  enabled: boolean;
 }
 
 export interface CodeRegion {

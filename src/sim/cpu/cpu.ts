@@ -612,7 +612,7 @@ export class Cpu {
     if (executors.length === 0) return undefined;
     let block: Block;
     try {
-      block = compileBlock(executors, addresses, sizes, branches);
+      block = compileBlock(executors, addresses, sizes, branches, this.bus.fastReadWindows);
     } catch (thrown) {
       // A host that forbids generated code (a Content Security Policy without 'unsafe-eval'):
       // run one instruction at a time, which gives the same results.

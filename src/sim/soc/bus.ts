@@ -1,5 +1,5 @@
 import { isBitBandAlias, readBitBand, writeBitBand } from '../cpu/bitband.js';
-import { BusError, type Bus, type CodeRegion } from '../cpu/bus.js';
+import { BusError, type Bus, type CodeRegion, type FastReadWindow } from '../cpu/bus.js';
 import type { PpbDevice } from '../cpu/system/scs.js';
 import { MEMORY } from './memory-map.js';
 import type { AccessSize, ClockEnable } from './peripheral.js';
@@ -34,6 +34,10 @@ export interface BusHost {
   readonly now: number;
   /** Forgets decoded code overlapping a range the core did not write itself. */
   invalidateCode(address: number, length: number): void;
+  /** The FLASH peripheral's registers, whose writes may start an operation. */
+  readonly flashRegisters: unknown;
+  /** A flash operation may be starting (from either view): the core's fast flash reads must stop. */
+  flashMayChange(): void;
 }
 
 /** The chip's unique device ID (RM0090 §39.1) and flash size (§39.2) block, 0x1FFF7A10–0x1FFF7A2F. */
@@ -63,6 +67,14 @@ export class SocBus implements Bus {
   flashReadable = true;
   /** Set by the SoC while the core fetches its reset vectors (see checkFlashRead). */
   vectorFetch = false;
+  /**
+   * SRAM, and main flash at 0x08000000, for the core's compiled loads. The flash window is enabled
+   * only while a read there is a plain read: readable and idle. `flashMayChange` turns it off when
+   * an operation may start; the next read through the bus turns it on again if it finds the flash
+   * idle and readable.
+   */
+  readonly fastReadWindows: readonly FastReadWindow[];
+  private readonly flashWindow: FastReadWindow;
 
   private readonly sram16 = new Uint16Array(this.sram.buffer);
   private readonly sram32 = new Int32Array(this.sram.buffer);
@@ -102,6 +114,23 @@ export class SocBus implements Bus {
     this.system16 = new Uint16Array(systemMemory.buffer, systemMemory.byteOffset, systemMemory.length >>> 1);
     this.system32 = new Int32Array(systemMemory.buffer, systemMemory.byteOffset, systemMemory.length >>> 2);
     this.deviceInfo = new DataView(deviceInfo.buffer, deviceInfo.byteOffset, deviceInfo.length);
+    this.flashWindow = {
+      base: MEMORY.FLASH_BASE,
+      size: MEMORY.FLASH_SIZE,
+      words: this.flash32,
+      halves: this.flash16,
+      bytes: this.flash8,
+      enabled: false,
+    };
+    const sramWindow: FastReadWindow = {
+      base: MEMORY.SRAM_BASE,
+      size: MEMORY.SRAM_SIZE,
+      words: this.sram32,
+      halves: this.sram16,
+      bytes: this.sram,
+      enabled: true,
+    };
+    this.fastReadWindows = [sramWindow, this.flashWindow];
     this.codeRegions = [
       { base: MEMORY.FLASH_BASE, size: MEMORY.FLASH_SIZE },
       { base: 0, size: MEMORY.BOOT_ALIAS_SIZE },
@@ -155,7 +184,13 @@ export class SocBus implements Bus {
     // busyUntil is 0 while the flash is idle: the common case costs one read, not the clock's.
     const busyUntil = this.flash.busyUntil;
     if (busyUntil !== 0 && busyUntil > this.host.now) this.host.stallUntil(busyUntil);
+    else if (busyUntil === 0) this.flashWindow.enabled = true;
     return true;
+  }
+
+  /** Flash reads must take the bus's path until it finds them plain again (see fastReadWindows). */
+  flashMayChange(): void {
+    this.flashWindow.enabled = false;
   }
 
   // --- Bus -------------------------------------------------------------------------------------
@@ -295,6 +330,7 @@ export class SocBus implements Bus {
     if (this.flashOffset(a) >= 0 || (a - MEMORY.OTP_BASE) >>> 0 < MEMORY.OTP_SIZE) {
       // A store to flash is a programming access; one made while the flash is busy waits for it.
       const flash = this.host.flash;
+      this.host.flashMayChange();
       this.host.syncTime();
       if (flash.busyUntil > this.host.now) this.host.stallUntil(flash.busyUntil);
       flash.programWrite(a, size, value);
@@ -326,6 +362,8 @@ export class SocBus implements Bus {
   private peripheralWrite(address: number, size: AccessSize, value: number): void {
     const peripheral = this.host.peripherals.find(address);
     if (peripheral === undefined) throw new BusError(address, 'write');
+    // A FLASH_CR/OPTCR write may start an erase or an option commit (BSY).
+    if (peripheral === this.host.flashRegisters) this.host.flashMayChange();
     if (peripheral.clockEnable !== undefined && !this.host.isClockEnabled(peripheral.clockEnable)) return;
     this.host.syncTime();
     peripheral.write(address - peripheral.base, size, value);

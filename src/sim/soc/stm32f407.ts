@@ -214,6 +214,14 @@ export class Stm32f407 implements SocContext {
     this.cpu.invalidateCode(address, length);
   }
 
+  get flashRegisters(): unknown {
+    return this.devices.flash.registers;
+  }
+
+  flashMayChange(): void {
+    this.bus.flashMayChange();
+  }
+
   // --- Power, reset, boot ----------------------------------------------------------------------------
 
   /** Power-on reset (RM0090 §6.1.2): everything, debug logic included, starts from its reset state. */
@@ -331,6 +339,7 @@ export class Stm32f407 implements SocContext {
       this.cpu.invalidateCode(0, MEMORY.FLASH_SIZE);
     }
     this.bus.flashReadable = readable;
+    this.bus.flashMayChange();
   }
 
   private flashChanged(address: number, length: number): void {

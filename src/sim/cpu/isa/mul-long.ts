@@ -1,5 +1,6 @@
 import type { Cpu } from '../cpu.js';
 import { undefinedExecutor, type Executor } from './executor.js';
+import { withSource } from './inline-source.js';
 import { accumulateWide, multiplySigned, multiplyUnsigned, setWide, wide } from './mul-wide.js';
 
 /**
@@ -58,12 +59,23 @@ function longMultiply(
   signed: boolean,
   accumulate: boolean,
 ): Executor {
-  return (cpu) => {
+  const executor: Executor = (cpu) => {
     if (signed) multiplySigned(cpu.r[n]!, cpu.r[m]!);
     else multiplyUnsigned(cpu.r[n]!, cpu.r[m]!);
     if (accumulate) accumulateWide(cpu.r[dLo]!, cpu.r[dHi]!);
     writeWide(cpu, dLo, dHi);
   };
+  if (accumulate) return executor;
+  // SMULL/UMULL inline: multiplyUnsigned's arithmetic (and multiplySigned's correction) as source,
+  // RdHi written before RdLo as writeWide does.
+  const correction = signed ? `h_ = h_ - (a_ < 0 ? b_ : 0) - (b_ < 0 ? a_ : 0); ` : '';
+  return withSource(
+    executor,
+    `{ const a_ = r[${n}], b_ = r[${m}]; const a0_ = a_ & 0xffff, a1_ = a_ >>> 16, b0_ = b_ & 0xffff, b1_ = b_ >>> 16; ` +
+      `const c1_ = a0_ * b1_, c2_ = a1_ * b0_; const k_ = (((a0_ * b0_) >>> 16) + (c1_ & 0xffff) + (c2_ & 0xffff)) >>> 16; ` +
+      `let h_ = a1_ * b1_ + (c1_ >>> 16) + (c2_ >>> 16) + k_; ${correction}` +
+      `r[${dHi}] = h_; r[${dLo}] = Math.imul(a_, b_); }`,
+  );
 }
 
 /** UMAAL: RdHi:RdLo = UInt(Rn) * UInt(Rm) + UInt(RdHi) + UInt(RdLo); cannot overflow 64 bits. */
