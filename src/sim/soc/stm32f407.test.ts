@@ -55,4 +55,23 @@ describe('Stm32f407 run loop', () => {
     assert.ok(soc.cpu.lockedUp, `pc=${(soc.cpu.pc >>> 0).toString(16)}`);
     assert.notEqual(soc.cpu.scb.cfsr & 0x100, 0, 'CFSR.IBUSERR');
   });
+
+  test('a core load from flash during a sector erase waits for it and reads erased flash', () => {
+    // ldr r2,=0x08004000; ldr r6,[r2] (a plain read); unlock; FLASH_CR = SER | SNB 1, then | STRT;
+    // ldr r7,[r2] (during the erase); bkpt. Assembled with arm-none-eabi-as.
+    const code = Buffer.from(
+      '064a1668064807494160074941600a21016106490161176800be000000400008003c024023016745ab89efcd0a000100',
+      'hex',
+    );
+    const storage = new FlashStorage();
+    storage.preload(0x0800_4000, Uint8Array.of(0x78, 0x56, 0x34, 0x12));
+    const soc = socRunning(code, storage);
+    soc.runFor(2e9);
+    const cpu = soc.cpu;
+    assert.ok(cpu.halted, 'reached the BKPT');
+    assert.equal(cpu.r[6]! >>> 0, 0x1234_5678, 'before the erase');
+    assert.equal(cpu.r[7]! >>> 0, 0xffff_ffff, 'after it');
+    // A 16 KiB sector at PSIZE x8 takes 400 ms (DS8626): the load was held that long.
+    assert.ok(cpu.cycles / 16e6 >= 0.4, `halted after ${(cpu.cycles / 16e6).toFixed(3)} s of core time`);
+  });
 });
