@@ -1,5 +1,5 @@
 import { BadInputError } from '../../util/errors.js';
-import { u8 } from '../../util/bytes.js';
+import { setU16le, setU32le, u16le, u32le, u8 } from '../../util/bytes.js';
 
 /**
  * The stlink-server TCP protocol as OpenOCD 0.12 speaks it (stlink-openocd-0.12.md D.2–D.4): strict
@@ -108,46 +108,42 @@ export type ServerRequest =
    */
   | { readonly command: 'GET_NB_OF_DEV_CLIENTS'; readonly deviceId: number };
 
-function view(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function withCode(size: number, code: number): { bytes: Uint8Array; dv: DataView } {
+function withCode(size: number, code: number): Uint8Array {
   const bytes = new Uint8Array(size);
   bytes[0] = code;
-  return { bytes, dv: view(bytes) };
+  return bytes;
 }
 
 export function encodeRequest(request: ServerRequest): Uint8Array {
   const code = SERVER_COMMAND[request.command];
   switch (request.command) {
     case 'GET_SERVER_VERSION': {
-      const { bytes } = withCode(4, code);
+      const bytes = withCode(4, code);
       bytes[1] = request.clientApi;
       return bytes;
     }
     case 'REFRESH_DEVICE_LIST': {
-      const { bytes } = withCode(2, code);
+      const bytes = withCode(2, code);
       bytes[1] = request.clear;
       return bytes;
     }
     case 'GET_NB_DEV':
-      return withCode(1, code).bytes;
+      return withCode(1, code);
     case 'GET_DEV_INFO': {
-      const { bytes, dv } = withCode(8, code);
+      const bytes = withCode(8, code);
       bytes[1] = request.index;
-      dv.setUint32(4, request.recordSize, true);
+      setU32le(bytes, 4, request.recordSize);
       return bytes;
     }
     case 'OPEN_DEV':
     case 'GET_NB_OF_DEV_CLIENTS': {
-      const { bytes, dv } = withCode(8, code);
-      dv.setUint32(4, request.deviceId, true);
+      const bytes = withCode(8, code);
+      setU32le(bytes, 4, request.deviceId);
       return bytes;
     }
     case 'CLOSE_DEV': {
-      const { bytes, dv } = withCode(8, code);
-      dv.setUint32(4, request.connectId, true);
+      const bytes = withCode(8, code);
+      setU32le(bytes, 4, request.connectId);
       return bytes;
     }
     case 'SEND_USB_CMD': {
@@ -158,11 +154,11 @@ export function encodeRequest(request: ServerRequest): Uint8Array {
         );
       }
       const isWrite = request.direction === USB_DIRECTION.write;
-      const { bytes, dv } = withCode(SEND_USB_CMD_HEADER_SIZE + (isWrite ? request.data.length : 0), code);
-      dv.setUint32(4, request.connectId, true);
+      const bytes = withCode(SEND_USB_CMD_HEADER_SIZE + (isWrite ? request.data.length : 0), code);
+      setU32le(bytes, 4, request.connectId);
       bytes.set(request.usbCommand, 8);
       bytes[24] = request.direction;
-      dv.setUint32(28, isWrite ? request.data.length : request.length, true);
+      setU32le(bytes, 28, isWrite ? request.data.length : request.length);
       if (isWrite) bytes.set(request.data, SEND_USB_CMD_HEADER_SIZE);
       return bytes;
     }
@@ -260,7 +256,7 @@ function checkUsbHeader(header: Uint8Array): {
   writeLength: number;
 } {
   const direction = u8(header, 24);
-  const length = view(header).getUint32(28, true);
+  const length = u32le(header, 28);
   if (
     direction !== USB_DIRECTION.write &&
     direction !== USB_DIRECTION.read &&
@@ -293,7 +289,6 @@ export function decodeRequest(bytes: Uint8Array): ServerRequest {
   if (bytes.length !== expected) {
     throw malformed('size', `${name} request is ${bytes.length} bytes; expected ${expected}.`);
   }
-  const dv = view(bytes);
   switch (name) {
     case 'GET_SERVER_VERSION':
       return { command: name, clientApi: u8(bytes, 1) };
@@ -302,17 +297,17 @@ export function decodeRequest(bytes: Uint8Array): ServerRequest {
     case 'GET_NB_DEV':
       return { command: name };
     case 'GET_DEV_INFO':
-      return { command: name, index: u8(bytes, 1), recordSize: dv.getUint32(4, true) };
+      return { command: name, index: u8(bytes, 1), recordSize: u32le(bytes, 4) };
     case 'OPEN_DEV':
     case 'GET_NB_OF_DEV_CLIENTS':
-      return { command: name, deviceId: dv.getUint32(4, true) };
+      return { command: name, deviceId: u32le(bytes, 4) };
     case 'CLOSE_DEV':
-      return { command: name, connectId: dv.getUint32(4, true) };
+      return { command: name, connectId: u32le(bytes, 4) };
     case 'SEND_USB_CMD': {
       const { direction, length, writeLength } = checkUsbHeader(bytes);
       return {
         command: name,
-        connectId: dv.getUint32(4, true),
+        connectId: u32le(bytes, 4),
         usbCommand: bytes.slice(8, 8 + USB_COMMAND_SIZE),
         direction,
         length,
@@ -324,14 +319,13 @@ export function decodeRequest(bytes: Uint8Array): ServerRequest {
 
 // ---- Replies ------------------------------------------------------------------------------------
 
-function expectSize(bytes: Uint8Array, size: number, what: string): DataView {
+function expectSize(bytes: Uint8Array, size: number, what: string): void {
   if (bytes.length !== size) {
     throw new BadInputError(
       'stlink-server.reply-size',
       `${what} reply is ${bytes.length} bytes; expected ${size}.`,
     );
   }
-  return view(bytes);
 }
 
 export interface ServerVersion {
@@ -343,44 +337,45 @@ export interface ServerVersion {
 
 export function encodeServerVersionReply(version: ServerVersion): Uint8Array {
   const bytes = new Uint8Array(REPLY_SIZE.GET_SERVER_VERSION);
-  const dv = view(bytes);
-  dv.setUint32(0, version.api, true);
-  dv.setUint32(4, version.major, true);
-  dv.setUint32(8, version.minor, true);
-  dv.setUint32(12, version.build, true);
+  setU32le(bytes, 0, version.api);
+  setU32le(bytes, 4, version.major);
+  setU32le(bytes, 8, version.minor);
+  setU32le(bytes, 12, version.build);
   return bytes;
 }
 
 export function decodeServerVersionReply(bytes: Uint8Array): ServerVersion {
-  const dv = expectSize(bytes, REPLY_SIZE.GET_SERVER_VERSION, 'GET_SERVER_VERSION');
+  expectSize(bytes, REPLY_SIZE.GET_SERVER_VERSION, 'GET_SERVER_VERSION');
   return {
-    api: dv.getUint32(0, true),
-    major: dv.getUint32(4, true),
-    minor: dv.getUint32(8, true),
-    build: dv.getUint32(12, true),
+    api: u32le(bytes, 0),
+    major: u32le(bytes, 4),
+    minor: u32le(bytes, 8),
+    build: u32le(bytes, 12),
   };
 }
 
 /** REFRESH_DEVICE_LIST and CLOSE_DEV: the status word alone. */
 export function encodeStatusReply(status: number): Uint8Array {
   const bytes = new Uint8Array(4);
-  view(bytes).setUint32(0, status, true);
+  setU32le(bytes, 0, status);
   return bytes;
 }
 
 export function decodeStatusReply(bytes: Uint8Array): number {
-  return expectSize(bytes, 4, 'status').getUint32(0, true);
+  expectSize(bytes, 4, 'status');
+  return u32le(bytes, 0);
 }
 
 /** GET_NB_DEV: a bare LE u32 count, no status. */
 export function encodeDeviceCountReply(count: number): Uint8Array {
   const bytes = new Uint8Array(REPLY_SIZE.GET_NB_DEV);
-  view(bytes).setUint32(0, count, true);
+  setU32le(bytes, 0, count);
   return bytes;
 }
 
 export function decodeDeviceCountReply(bytes: Uint8Array): number {
-  return expectSize(bytes, REPLY_SIZE.GET_NB_DEV, 'GET_NB_DEV').getUint32(0, true);
+  expectSize(bytes, REPLY_SIZE.GET_NB_DEV, 'GET_NB_DEV');
+  return u32le(bytes, 0);
 }
 
 export interface DeviceInfo {
@@ -397,27 +392,26 @@ export interface DeviceInfo {
 
 export function encodeDeviceInfoReply(info: DeviceInfo): Uint8Array {
   const bytes = new Uint8Array(REPLY_SIZE.GET_DEV_INFO);
-  const dv = view(bytes);
-  dv.setUint32(0, info.status, true);
-  dv.setUint32(4, info.deviceId, true);
+  setU32le(bytes, 0, info.status);
+  setU32le(bytes, 4, info.deviceId);
   const serial = info.serial.slice(0, SERIAL_FIELD_SIZE - 1);
   for (let i = 0; i < serial.length; i++) bytes[8 + i] = serial.charCodeAt(i) & 0x7f;
-  dv.setUint16(40, info.vid, true);
-  dv.setUint16(42, info.pid, true);
+  setU16le(bytes, 40, info.vid);
+  setU16le(bytes, 42, info.pid);
   bytes[44] = info.used;
   return bytes;
 }
 
 export function decodeDeviceInfoReply(bytes: Uint8Array): DeviceInfo {
-  const dv = expectSize(bytes, REPLY_SIZE.GET_DEV_INFO, 'GET_DEV_INFO');
+  expectSize(bytes, REPLY_SIZE.GET_DEV_INFO, 'GET_DEV_INFO');
   const field = bytes.subarray(8, 8 + SERIAL_FIELD_SIZE);
   const end = field.indexOf(0);
   return {
-    status: dv.getUint32(0, true),
-    deviceId: dv.getUint32(4, true),
+    status: u32le(bytes, 0),
+    deviceId: u32le(bytes, 4),
     serial: String.fromCharCode(...field.subarray(0, end === -1 ? field.length : end)),
-    vid: dv.getUint16(40, true),
-    pid: dv.getUint16(42, true),
+    vid: u16le(bytes, 40),
+    pid: u16le(bytes, 42),
     used: u8(bytes, 44),
   };
 }
@@ -425,21 +419,20 @@ export function decodeDeviceInfoReply(bytes: Uint8Array): DeviceInfo {
 /** OPEN_DEV (connect_id) and GET_NB_OF_DEV_CLIENTS (count): status then one LE u32. */
 export function encodeStatusWordReply(status: number, value: number): Uint8Array {
   const bytes = new Uint8Array(8);
-  const dv = view(bytes);
-  dv.setUint32(0, status, true);
-  dv.setUint32(4, value, true);
+  setU32le(bytes, 0, status);
+  setU32le(bytes, 4, value);
   return bytes;
 }
 
 export function decodeStatusWordReply(bytes: Uint8Array): { status: number; value: number } {
-  const dv = expectSize(bytes, 8, 'status+word');
-  return { status: dv.getUint32(0, true), value: dv.getUint32(4, true) };
+  expectSize(bytes, 8, 'status+word');
+  return { status: u32le(bytes, 0), value: u32le(bytes, 4) };
 }
 
 /** SEND_USB_CMD: status, then for reads exactly the N bytes asked for (zeros when status is not SS_OK). */
 export function encodeUsbReply(status: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
   const bytes = new Uint8Array(4 + data.length);
-  view(bytes).setUint32(0, status, true);
+  setU32le(bytes, 0, status);
   bytes.set(data, 4);
   return bytes;
 }
@@ -447,5 +440,5 @@ export function encodeUsbReply(status: number, data: Uint8Array = new Uint8Array
 export function decodeUsbReply(bytes: Uint8Array): { status: number; data: Uint8Array } {
   if (bytes.length < 4)
     throw new BadInputError('stlink-server.reply-size', 'SEND_USB_CMD reply is under 4 bytes.');
-  return { status: view(bytes).getUint32(0, true), data: bytes.subarray(4) };
+  return { status: u32le(bytes, 0), data: bytes.subarray(4) };
 }
