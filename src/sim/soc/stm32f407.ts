@@ -1,4 +1,3 @@
-import { BusError } from '../cpu/bus.js';
 import { Cpu } from '../cpu/cpu.js';
 import type { PpbDevice } from '../cpu/system/scs.js';
 import { MEM_MODE, SocBus } from './bus.js';
@@ -7,7 +6,7 @@ import { DBGMCU_CR, debugPortSilence, type LowPowerState, type SilenceReason } f
 import { deviceInfoBlock, type DeviceIdentity } from './device-info.js';
 import { EventClock } from './event-clock.js';
 import { MEMORY } from './memory-map.js';
-import type { AccessSize, ClockEnable, IrqLine, SocResetKind } from './peripheral.js';
+import type { AccessSize, ClockEnable, IrqLine, Peripheral, SocResetKind } from './peripheral.js';
 import { PeripheralMap } from './peripheral-map.js';
 import { SocDevices } from './soc-devices.js';
 import type { ClockFrequencies, DebugFreeze, ResetSource, SocContext } from './soc-context.js';
@@ -57,6 +56,8 @@ export class Stm32f407 implements SocContext {
   readonly cpu: Cpu;
   readonly devices: SocDevices;
   readonly peripherals = new PeripheralMap();
+  /** RM0090's other peripherals: registers at their reset values, no behaviour. */
+  private readonly unmodelled: readonly Peripheral[] = unmodelledPeripherals();
   /** The core's view of the bus matrix and the debugger's (AHB-AP) view. */
   readonly bus: SocBus;
   readonly debugBus: SocBus;
@@ -102,7 +103,7 @@ export class Stm32f407 implements SocContext {
       debugIntrusion: () => this.debugIntrusion || this.bootMode() !== MEM_MODE.FLASH,
     });
     for (const peripheral of this.devices.memoryMapped) this.peripherals.add(peripheral);
-    for (const peripheral of unmodelledPeripherals()) this.peripherals.add(peripheral);
+    for (const peripheral of this.unmodelled) this.peripherals.add(peripheral);
     const system = standInBootProgram();
     const info = deviceInfoBlock(options.identity);
     this.bus = new SocBus(this, false, system, info);
@@ -303,9 +304,7 @@ export class Stm32f407 implements SocContext {
 
   private resetPeripherals(kind: SocResetKind): void {
     this.devices.reset(kind);
-    for (const peripheral of this.peripherals.all) {
-      if (!this.devices.memoryMapped.includes(peripheral)) peripheral.reset(kind);
-    }
+    for (const peripheral of this.unmodelled) peripheral.reset(kind);
     this.remap();
   }
 
@@ -455,11 +454,6 @@ export class Stm32f407 implements SocContext {
 
   // --- Running -----------------------------------------------------------------------------------
 
-  /** The core clock (HCLK) in Hz. */
-  get coreClockHz(): number {
-    return this.hz;
-  }
-
   private frequencyChanged(): void {
     this.devices.frequencyChanged();
     const hz = this.devices.rcc.frequencies.hclk;
@@ -545,10 +539,5 @@ export class Stm32f407 implements SocContext {
       }
     } else if (this.lowPower === 'sleep' && !cpu.sleeping) this.lowPower = 'run';
     this.noteDebugState();
-  }
-
-  /** A debugger-visible error: re-exported so the SW-DP model needs no import from the core. */
-  static isBusError(thrown: unknown): thrown is BusError {
-    return thrown instanceof BusError;
   }
 }
