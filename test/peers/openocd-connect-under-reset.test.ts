@@ -18,12 +18,12 @@ import {
   startVirtualBoardServer,
   type VirtualBoardServer,
 } from '../support/virtual-board-server.js';
+import { hex32 as hex } from '../../src/util/bytes.js';
 
 const MS = 1e6;
 const RUN_TIMEOUT_MS = 60_000;
 const CONNECT_UNDER_RESET = 'reset_config srst_only srst_nogate connect_assert_srst';
 const blinky = firmwareElf('blinky');
-const hex = (value: number): string => `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 
 interface Scenario {
   readonly firmware: string;

@@ -21,11 +21,11 @@ import {
   startVirtualBoardServer,
   type VirtualBoardServer,
 } from '../support/virtual-board-server.js';
+import { hex32 as hex } from '../../src/util/bytes.js';
 
 const RUN_TIMEOUT_MS = 60_000;
 const DBGMCU_IDCODE = 0xe004_2000;
 const blinky = firmwareElf('blinky');
-const hex = (value: number): string => `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 const word = (value: number): string => (value >>> 0).toString(16).padStart(8, '0');
 
 const PROBES: Record<ProbeModelName, { banner: RegExp; speedKHz: number }> = {

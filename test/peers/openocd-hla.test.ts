@@ -26,11 +26,11 @@ import {
   startVirtualBoardServer,
   type VirtualBoardServer,
 } from '../support/virtual-board-server.js';
+import { hex32 as hex } from '../../src/util/bytes.js';
 
 const MS = 1e6;
 const FLASH_SIZE = 1024 * 1024;
 const RUN_TIMEOUT_MS = 60_000;
-const hex = (value: number): string => `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 
 const blinky = firmwareElf('blinky');
 

@@ -28,10 +28,10 @@ import { readElf } from '../support/elf.js';
 import { firmwareElf } from '../support/paths.js';
 import { requireFile, requirePeer } from '../support/peers.js';
 import { startVirtualBoardServer, type VirtualBoardServer } from '../support/virtual-board-server.js';
+import { hex32 as hex } from '../../src/util/bytes.js';
 
 const MS = 1e6;
 const blinky = firmwareElf('blinky');
-const hex = (value: number): string => `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 
 /** The values of gdb's `print` results `$1`, `$2`, … in order. */
 function printed(stdout: string): string[] {

@@ -18,6 +18,7 @@ import { parseWordDump, runGdbBatch } from '../support/gdb-batch.js';
 import { isCi, requireFile, requirePeer } from '../support/peers.js';
 import { firmwareElf, fixturePath, repoRoot } from '../support/paths.js';
 import { QemuProcess } from '../support/qemu.js';
+import { hex32 as hex } from '../../src/util/bytes.js';
 
 const LEVELS = ['O0', 'O2', 'Os', 'O3'] as const;
 type Level = (typeof LEVELS)[number];
@@ -35,8 +36,6 @@ interface Fixture {
   readonly count: number;
   readonly results: readonly string[];
 }
-
-const hex = (value: number): string => `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 
 function peers(t: TestContext): { qemu: string; gdb: string } | undefined {
   const qemu = requirePeer(t, 'qemu-system-arm', { package: 'qemu-system-arm' });

@@ -12,14 +12,13 @@ import type { StopReply } from '../support/gdb-remote-client.js';
 import { isCi, requireFile, requirePeer } from '../support/peers.js';
 import { firmwareElf, fixturePath } from '../support/paths.js';
 import { QemuGdbTarget, type RegisterSnapshot } from '../support/qemu-gdb-target.js';
+import { hex32 as hex } from '../../src/util/bytes.js';
 
 /** Upper bound on steps; cpu-suite-O2 finishes in about 35 500. */
 const MAX_STEPS = 80_000;
 const PF_X = 1;
 const XPSR_T = 1 << 24;
 const DONE_MAGIC = 0xd0e0d0e0;
-
-const hex = (value: number): string => `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 
 function executable(elf: ElfFile): (address: number) => boolean {
   const ranges = elf.segments

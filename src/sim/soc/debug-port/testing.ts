@@ -4,6 +4,7 @@ import type { AccessSize } from '../peripheral.js';
 import { ABORT, CTRL_STAT, CSW_ADDRINC, CSW_SIZE, CSW_RESET, AHB_AP_REG } from './dap-registers.js';
 import type { DapTarget } from './dap-target.js';
 import { DP_REG, SWD_ACK, type SwdWire } from './swd.js';
+import { hex32 as hex } from '../../../util/bytes.js';
 
 /**
  * A fake system bus for the DAP's unit tests: RAM at `base` (little-endian), a bus error anywhere
@@ -58,9 +59,7 @@ export class FakeDapTarget implements DapTarget {
   }
 }
 
-export function hex(value: number): string {
-  return `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
-}
+export { hex };
 
 /** Line reset, DPIDR read, clear errors, power up: what every probe does first. */
 export function connect(wire: SwdWire): void {
