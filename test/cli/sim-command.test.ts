@@ -124,7 +124,7 @@ describe('swdkit sim', () => {
     assert.equal(await sim.exited, 0);
   });
 
-  test('bad input: an unreadable firmware, a corrupt state file, a bad port — each with its exit status', async () => {
+  test('bad input: an unreadable firmware, an image too big for flash, a corrupt state file, a bad port — each with its exit status', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [SWDKIT, '--json', 'sim', ...args]);
@@ -142,6 +142,11 @@ describe('swdkit sim', () => {
     const bad = await run(['--state', corrupt, '--port', '0']);
     assert.equal(bad.code, 3);
     assert.match(bad.out, /bad-input\.state-/);
+    const big = join(dir, 'too-big.bin');
+    writeFileSync(big, new Uint8Array(0x10_0000 + 4)); // 4 bytes more than the 1 MiB of flash
+    const outside = await run(['--firmware', big, '--port', '0']);
+    assert.equal(outside.code, 3);
+    assert.match(outside.out, /image-outside-flash/);
     const port = await run(['--port', '70000']);
     assert.equal(port.code, 2);
     assert.match(port.out, /not a TCP port/);
