@@ -1,7 +1,7 @@
 import type { SilenceReason } from '../soc/debug-port-rules.js';
 import type { DapTarget } from '../soc/debug-port/dap-target.js';
 import { MEM_MODE } from '../soc/bus.js';
-import { FLASH_BASE } from '../soc/flash/flash-registers.js';
+import { FLASH_R_BASE } from '../../target/stm32f4/flash-registers.js';
 import { MEMORY } from '../soc/memory-map.js';
 import type { AccessSize } from '../soc/peripheral.js';
 import type { Stm32f407 } from '../soc/stm32f407.js';
@@ -37,7 +37,7 @@ export class SocDebugTarget implements DapTarget {
     if ((a - MEMORY.FLASH_BASE) >>> 0 < MEMORY.FLASH_SIZE) return flash.busyUntil;
     if (a < MEMORY.BOOT_ALIAS_SIZE && this.soc.debugBus.memoryMode === MEM_MODE.FLASH) return flash.busyUntil;
     if ((a - MEMORY.OTP_BASE) >>> 0 < MEMORY.OTP_SIZE) return flash.busyUntil;
-    const register = (a - FLASH_BASE) >>> 0;
+    const register = (a - FLASH_R_BASE) >>> 0;
     if (write && register < 0x400) return flash.registerWriteStallUntil(register);
     return 0;
   }

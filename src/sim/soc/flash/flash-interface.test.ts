@@ -4,7 +4,14 @@ import { NS_PER_MS, NS_PER_SECOND, NS_PER_US } from '../clock.js';
 import { EventClock } from '../event-clock.js';
 import type { SocContext } from '../soc-context.js';
 import { FlashInterface } from './flash-interface.js';
-import { FLASH_CR, FLASH_KEY, FLASH_OPTKEY, FLASH_REG, FLASH_SR, type Psize } from './flash-registers.js';
+import {
+  FLASH_CR,
+  FLASH_KEY,
+  FLASH_OPTKEY,
+  FLASH_REG,
+  FLASH_SR,
+  type Psize,
+} from '../../../target/stm32f4/flash-registers.js';
 import { FlashStorage } from './flash-storage.js';
 
 const { ACR, KEYR, OPTKEYR, SR, CR, OPTCR } = FLASH_REG;

@@ -8,7 +8,7 @@ import { OTP_BLOCK_SIZE, OTP_DATA_SIZE, OTP_LOCK_OFFSET } from './flash-storage.
 import {
   FLASH_ACR,
   FLASH_ACR_WRITABLE,
-  FLASH_BASE,
+  FLASH_R_BASE,
   FLASH_CR,
   FLASH_CR_WRITABLE,
   FLASH_IRQ,
@@ -21,7 +21,7 @@ import {
   FLASH_SR_W1C,
   OPTCR_OPTION_BITS,
   type Psize,
-} from './flash-registers.js';
+} from '../../../target/stm32f4/flash-registers.js';
 import { PROGRAM_TIME_NS, massEraseTime, optionProgramTime, sectorEraseTime } from './flash-timing.js';
 import { RDP_LEVEL_0, rdpLevelOf, type RdpLevel } from './option-bytes.js';
 import { SECTORS, SECTOR_COUNT, mainFlashOffset, sectorIndexAt } from './sectors.js';
@@ -66,7 +66,7 @@ const ERASED = 0xff;
  * program/erase engine over `FlashStorage`, option bytes with read and write protection, and OTP.
  *
  * How the spine (stm32f407.ts / bus.ts) uses it:
- * - maps `registers` at FLASH_BASE (always clocked) and calls `reset(kind)` on every reset;
+ * - maps `registers` at FLASH_R_BASE (always clocked) and calls `reset(kind)` on every reset;
  * - reads main flash, OTP and the option bytes straight from `storage`, but first (1) stalls:
  *   any access to main flash or OTP while `clock.now < busyUntil` waits until `busyUntil` (the
  *   flash array is busy, RM0090 3.6); (2) refuses: when `readProtected(intrusion)` is true, every
@@ -111,7 +111,7 @@ export class FlashInterface {
     this.irq = ctx.irq(FLASH_IRQ);
     this.registers = {
       name: 'FLASH',
-      base: FLASH_BASE,
+      base: FLASH_R_BASE,
       size: 0x400,
       clockEnable: undefined,
       read: (offset, size) => this.readRegister(offset, size),
@@ -367,7 +367,7 @@ export class FlashInterface {
       if (next === KEY_STATE.unlocked) this.cr &= ~FLASH_CR.LOCK;
       else this.cr |= FLASH_CR.LOCK;
     }
-    if (next === KEY_STATE.lockedUntilReset) this.signalBusError(FLASH_BASE + offset, 'write');
+    if (next === KEY_STATE.lockedUntilReset) this.signalBusError(FLASH_R_BASE + offset, 'write');
   }
 
   /** RM0090 3.9.5. Ignored while LOCK is set (only the key sequence clears it). */

@@ -1,5 +1,5 @@
 import { NS_PER_MS, NS_PER_SECOND, NS_PER_US } from '../clock.js';
-import type { Psize } from './flash-registers.js';
+import type { Psize } from '../../../target/stm32f4/flash-registers.js';
 
 /**
  * How long flash operations take in virtual time: DS8626 (STM32F405xx/407xx datasheet) table 42,

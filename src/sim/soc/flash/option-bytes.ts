@@ -1,4 +1,4 @@
-import { FLASH_OPTCR, OPTCR_OPTION_BITS } from './flash-registers.js';
+import { FLASH_OPTCR, OPTCR_OPTION_BITS } from '../../../target/stm32f4/flash-registers.js';
 
 /**
  * The user option bytes at 0x1FFFC000–0x1FFFC00F (RM0090 3.7.1 table 16), as a read of that area

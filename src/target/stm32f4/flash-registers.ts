@@ -1,8 +1,11 @@
 /**
- * The FLASH interface registers (RM0090 3.9; numbering as in the revision with 3.6 = erase/program, 3.7 = option bytes, 3.8 = OTP) and their bits, as RM0090 names
- * them. Offsets are from FLASH_BASE (AHB1, always clocked: it has no RCC enable bit).
+ * The STM32F405/407/415/417 FLASH interface registers (RM0090 3.9; numbering as in the revision with
+ * 3.6 = erase/program, 3.7 = option bytes, 3.8 = OTP) and their bits, as RM0090 names them: one
+ * definition for the host's flash driver and the virtual board's flash interface. Offsets are from
+ * FLASH_R_BASE (the register block, as CMSIS names it, never main flash; AHB1, always clocked: it has
+ * no RCC enable bit).
  */
-export const FLASH_BASE = 0x4002_3c00;
+export const FLASH_R_BASE = 0x4002_3c00;
 
 /** FLASH global interrupt: NVIC position 4 (RM0090 table 61). */
 export const FLASH_IRQ = 4;
