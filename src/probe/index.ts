@@ -9,7 +9,6 @@ export {
 export {
   DEFAULT_WAIT_RETRY,
   retryWhileWait,
-  SERVER_BUSY_CODE,
   wallClockSleep,
   type Attempt,
   type Sleep,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UnavailableError } from '../util/errors.js';
+import { StLinkServerBusyError } from '../transport/errors.js';
 import { StLinkStatusError } from '../protocol/status.js';
 import { DEFAULT_WAIT_RETRY, retryWhileWait, type Attempt } from './retry.js';
 
@@ -49,7 +50,7 @@ describe('retryWhileWait', () => {
   });
 
   it('TCP_BUSY errors are retried; other transport errors are not', async () => {
-    const busy = new UnavailableError('stlink-server-busy', 'busy');
+    const busy = new StLinkServerBusyError('busy');
     const r = run([busy, 0x80]);
     assert.equal(await r.result, 'done');
     const gone = new UnavailableError('usb-disconnected', 'gone');

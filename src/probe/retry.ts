@@ -1,4 +1,4 @@
-import { SwdkitError } from '../util/errors.js';
+import { StLinkServerBusyError } from '../transport/errors.js';
 import { isStatusOk, isStatusRetryable, StLinkStatusError } from '../protocol/status.js';
 
 /**
@@ -8,11 +8,9 @@ import { isStatusOk, isStatusRetryable, StLinkStatusError } from '../protocol/st
  * retries, 1…128 ms). Every other status is final.
  *
  * An stlink-server's TCP_BUSY is the same condition one layer out (D.2: OpenOCD maps it to
- * ERROR_WAIT), so the error the stlink-server client raises for it is retried here too.
+ * ERROR_WAIT), so the StLinkServerBusyError the stlink-server client raises for it is retried here too.
  */
 
-/** The code src/transport/stlink-server/client.ts gives a TCP_BUSY reply. */
-export const SERVER_BUSY_CODE = 'unavailable.stlink-server-busy';
 export interface WaitRetryPolicy {
   /** How many times a command is re-sent after a WAIT (so at most retries + 1 attempts). */
   readonly retries: number;
@@ -49,8 +47,7 @@ export async function retryWhileWait<T>(
     try {
       outcome = await attempt();
     } catch (error) {
-      if (!(error instanceof SwdkitError && error.code === SERVER_BUSY_CODE) || tries > policy.retries)
-        throw error;
+      if (!(error instanceof StLinkServerBusyError) || tries > policy.retries) throw error;
       await sleep(delay);
       delay *= 2;
       continue;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { fromHex } from '../util/bytes.js';
 import { SwdkitError, UnavailableError } from '../util/errors.js';
 import { StLinkStatusError } from '../protocol/status.js';
+import { StLinkServerBusyError } from '../transport/errors.js';
 import {
   encodeGetComFreqReply,
   encodeGetVersionReply,
@@ -615,7 +616,7 @@ describe('batches and trace', () => {
   it('TCP_BUSY from an stlink-server is retried like WAIT (D.2)', async () => {
     const { sleeps, options } = recordingSleep();
     const { stlink, t } = await openWith(V2J40, options);
-    const busy = new UnavailableError('stlink-server-busy', 'busy');
+    const busy = new StLinkServerBusyError('busy');
     t.expect(fails(reads('f2 32', OK), busy), reads('f2 32', OK));
     await stlink.resetSys();
     assert.deepEqual(sleeps, [1]);

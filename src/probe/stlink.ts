@@ -1,5 +1,5 @@
 import { hex32, setU32le, u16le, u32le, u8 } from '../util/bytes.js';
-import { BadInputError, ERROR_CLASSES, SwdkitError, UnavailableError } from '../util/errors.js';
+import { BadInputError, InternalError, TargetError, UnavailableError } from '../util/errors.js';
 import { NO_DATA, type DataPhase, type ProbeIdentity, type StLinkTransport } from '../transport/transport.js';
 import {
   dataPhaseOf,
@@ -463,14 +463,9 @@ export class StLink {
 
   private state(): Opened {
     if (this.opened === undefined) {
-      throw new SwdkitError(
-        'internal.stlink-not-open',
-        ERROR_CLASSES.internal,
-        'The ST-Link has not been opened.',
-        {
-          hint: 'Call StLink.open() first. This is a bug in the caller.',
-        },
-      );
+      throw new InternalError('stlink-not-open', 'The ST-Link has not been opened.', {
+        hint: 'Call StLink.open() first. This is a bug in the caller.',
+      });
     }
     return this.opened;
   }
@@ -488,9 +483,8 @@ export class StLink {
     if (spec?.kind === 'read') phase = { kind: 'read', length: spec.length };
     else if (spec?.kind === 'write') {
       if (data?.length !== spec.length) {
-        throw new SwdkitError(
-          'internal.stlink-write-length',
-          ERROR_CLASSES.internal,
+        throw new InternalError(
+          'stlink-write-length',
           `${describeCommand(command)} needs ${spec.length} bytes of data, got ${data?.length ?? 0}`,
         );
       }
@@ -600,9 +594,8 @@ export class StLink {
       ).value;
       if ((dhcsr & DHCSR_S_REGRDY) !== 0) return;
     }
-    throw new SwdkitError(
-      'target.register-not-ready',
-      ERROR_CLASSES.target,
+    throw new TargetError(
+      'register-not-ready',
       `DHCSR.S_REGRDY stayed clear after ${polls} polls while transferring core register 0x${regsel.toString(16)}`,
       { hint: 'Core registers are reachable only while the core is halted; halt it first.' },
     );

@@ -67,6 +67,13 @@ describe('StLinkStatusError', () => {
     assert.match(wait.message, /after 9 attempts/);
   });
 
+  it('every status gets a code of the one style: <class-prefix>.stlink-<kebab-name>', () => {
+    for (const status of [...Object.values(STLINK_STATUS), 0x77]) {
+      const e = new StLinkStatusError(status, 'X');
+      assert.match(e.code, /^(target|unavailable)\.stlink-[a-z0-9]+(-[a-z0-9]+)*$/, e.code);
+    }
+  });
+
   it('probe-side codes are unavailable, not target, errors', () => {
     const e = new StLinkStatusError(0x42, 'APIV3_GET_COM_FREQ');
     assert.equal(e.code, 'unavailable.stlink-unknown-cmd');

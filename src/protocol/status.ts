@@ -262,10 +262,9 @@ export class StLinkStatusError extends SwdkitError {
       options.faultAddress === undefined
         ? ''
         : `, fault address 0x${options.faultAddress.toString(16).padStart(8, '0')}`;
-    const prefix = info.errorClass === ERROR_CLASSES.target ? 'target' : 'unavailable';
     super(
-      `${prefix}.stlink-${kebab(info.name)}`,
       info.errorClass,
+      `stlink-${kebab(info.name)}`,
       `${command}: ST-Link status 0x${status.toString(16).padStart(2, '0')} ${info.name} (${info.meaning})${at}${tries}`,
       { hint: info.hint, cause: options.cause },
     );

@@ -310,7 +310,7 @@ describe('swdkit server', () => {
     assert.equal(await raw.waitClosed(), true);
     assert.ok(
       events.some(
-        (e) => e.kind === 'protocol-error' && e.error.code === 'bad-input.stlink-server.unknown-command',
+        (e) => e.kind === 'protocol-error' && e.error.code === 'bad-input.stlink-server-unknown-command',
       ),
     );
     const a = await open();
@@ -323,7 +323,7 @@ describe('swdkit server', () => {
     assert.equal(await raw.waitClosed(1500), true);
     assert.ok(
       events.some(
-        (e) => e.kind === 'protocol-error' && e.error.code === 'bad-input.stlink-server.incomplete-request',
+        (e) => e.kind === 'protocol-error' && e.error.code === 'bad-input.stlink-server-incomplete-request',
       ),
     );
   });

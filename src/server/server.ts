@@ -230,7 +230,7 @@ class Connection {
       this.stalled = setTimeout(() => {
         this.protocolError(
           new BadInputError(
-            'stlink-server.incomplete-request',
+            'stlink-server-incomplete-request',
             `Request incomplete after ${this.ctx.requestTimeoutMs} ms (${this.parser.pendingBytes} bytes of it arrived).`,
             { hint: 'The client stopped in the middle of a request; the connection is closed.' },
           ),

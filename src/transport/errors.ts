@@ -1,10 +1,14 @@
-import { ERROR_CLASSES, SwdkitError, UnavailableError, type SwdkitErrorOptions } from '../util/errors.js';
+import { UnavailableError, type SwdkitErrorOptions } from '../util/errors.js';
 
-/** A transfer or handshake that did not complete in time (`timeout.<code>`). */
-export class TransportTimeoutError extends SwdkitError {
-  override readonly name = 'TransportTimeoutError';
-  constructor(code: string, message: string, options?: SwdkitErrorOptions) {
-    super(`timeout.${code}`, ERROR_CLASSES.timeout, message, options);
+/**
+ * An stlink-server answered TCP_BUSY: another client holds the probe for the moment. The same
+ * condition as a WAIT from the probe, one layer out, so probe/retry.ts retries a command that gets it
+ * (it tests for this class, never for the code). `unavailable.stlink-server-busy`.
+ */
+export class StLinkServerBusyError extends UnavailableError {
+  override readonly name: string = 'StLinkServerBusyError';
+  constructor(message: string, options?: SwdkitErrorOptions) {
+    super('stlink-server-busy', message, options);
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { SwdkitError } from '../../util/errors.js';
+import { StLinkServerBusyError } from '../errors.js';
 import { connectStLinkServer, listStLinkServer } from './client.js';
 import {
   RequestParser,
@@ -217,7 +218,7 @@ describe('stlink-server client transport', () => {
     await rejectsWith(connectStLinkServer({ port }), 'unavailable.stlink-server-no-device');
   });
 
-  it('turns a TCP status into an unavailable error, TCP_BUSY into its own code', async () => {
+  it('turns a TCP status into an unavailable error, TCP_BUSY into its own class and code', async () => {
     const { port } = await start([device('A')], (r) =>
       encodeUsbReply(
         r.usbCommand[0] === 1 ? TCP_STATUS.TCP_BUSY : TCP_STATUS.TCP_ERROR,
@@ -228,6 +229,8 @@ describe('stlink-server client transport', () => {
     const c = new Uint8Array(16);
     c[0] = 1;
     await rejectsWith(t.exchange(c, { kind: 'read', length: 2 }), 'unavailable.stlink-server-busy');
+    // The probe layer retries on the class, so the busy reply must be one.
+    await assert.rejects(t.exchange(c, { kind: 'read', length: 2 }), StLinkServerBusyError);
     c[0] = 2;
     await rejectsWith(t.exchange(c, { kind: 'read', length: 2 }), 'unavailable.stlink-server-status');
     await t.close();

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { UnavailableError } from '../../util/errors.js';
-import { TransportTimeoutError, closedTransportError, withTimeout } from '../errors.js';
+import { TimeoutError, UnavailableError } from '../../util/errors.js';
+import { StLinkServerBusyError, closedTransportError, withTimeout } from '../errors.js';
 import type { DataPhase, ProbeIdentity, StLinkTransport } from '../transport.js';
 import { SocketReader } from './socket-reader.js';
 import {
@@ -140,16 +140,15 @@ export class StLinkServerTransport implements StLinkTransport {
         await roundTrip(this.socket, this.reader, request, this.timeoutMs, this.identity.location),
       );
       if (status !== TCP_STATUS.SS_OK) {
-        throw new UnavailableError(
-          status === TCP_STATUS.TCP_BUSY ? 'stlink-server-busy' : 'stlink-server-status',
-          `The stlink-server could not pass the command to the probe (${tcpStatusName(status)}).`,
-          {
-            hint:
-              status === TCP_STATUS.TCP_BUSY
-                ? 'Another client holds the probe; retry, or stop the other program.'
-                : 'Check the server output; the probe may have been unplugged.',
-          },
-        );
+        const message = `The stlink-server could not pass the command to the probe (${tcpStatusName(status)}).`;
+        if (status === TCP_STATUS.TCP_BUSY) {
+          throw new StLinkServerBusyError(message, {
+            hint: 'Another client holds the probe; retry, or stop the other program.',
+          });
+        }
+        throw new UnavailableError('stlink-server-status', message, {
+          hint: 'Check the server output; the probe may have been unplugged.',
+        });
       }
       return data.slice();
     });
@@ -281,11 +280,9 @@ async function openSocket(host: string, port: number, timeoutMs: number): Promis
       }),
       timeoutMs,
       () =>
-        new TransportTimeoutError(
-          'stlink-server-connect',
-          `No answer from ${where} within ${timeoutMs} ms.`,
-          { hint: START_HINT },
-        ),
+        new TimeoutError('stlink-server-connect', `No answer from ${where} within ${timeoutMs} ms.`, {
+          hint: START_HINT,
+        }),
     );
   } catch (error) {
     socket.destroy();
@@ -296,7 +293,7 @@ async function openSocket(host: string, port: number, timeoutMs: number): Promis
         cause: error,
       });
     }
-    if (error instanceof TransportTimeoutError) throw error;
+    if (error instanceof TimeoutError) throw error;
     throw new UnavailableError(
       'stlink-server-connect',
       `Cannot connect to the stlink-server at ${where}: ${(error as Error).message}.`,
@@ -319,7 +316,7 @@ async function roundTrip(
 ): Promise<Uint8Array> {
   socket.write(encodeRequest(request));
   return withTimeout(reader.read(replySize(request)), timeoutMs, () => {
-    const error = new TransportTimeoutError(
+    const error = new TimeoutError(
       'stlink-server-reply',
       `The stlink-server at ${where} did not answer ${request.command} within ${timeoutMs} ms.`,
       { hint: 'The server or the probe behind it is stuck; restart the server.' },

@@ -204,7 +204,7 @@ describe('RequestParser', () => {
   it('rejects an unknown command code at its first byte', () => {
     assert.throws(
       () => new RequestParser().push(hex('09')),
-      (e: unknown) => e instanceof BadInputError && e.code === 'bad-input.stlink-server.unknown-command',
+      (e: unknown) => e instanceof BadInputError && e.code === 'bad-input.stlink-server-unknown-command',
     );
   });
 
@@ -215,7 +215,7 @@ describe('RequestParser', () => {
     assert.deepEqual(parser.push(bytes.subarray(0, 31)), []);
     assert.throws(
       () => parser.push(bytes.subarray(31)),
-      (e: unknown) => e instanceof BadInputError && e.code === 'bad-input.stlink-server.bad-direction',
+      (e: unknown) => e instanceof BadInputError && e.code === 'bad-input.stlink-server-bad-direction',
     );
   });
 
@@ -224,7 +224,7 @@ describe('RequestParser', () => {
     new DataView(bytes.buffer).setUint32(28, 0x100000, true);
     assert.throws(
       () => new RequestParser().push(bytes),
-      (e: unknown) => e instanceof BadInputError && e.code === 'bad-input.stlink-server.too-long',
+      (e: unknown) => e instanceof BadInputError && e.code === 'bad-input.stlink-server-too-long',
     );
     const write = encodeRequest(usbCommandRequest(1, GET_VERSION, 0, new Uint8Array(0)));
     new DataView(write.buffer).setUint32(28, 10209, true);

@@ -193,7 +193,7 @@ function commandName(code: number): ServerCommandName | undefined {
 }
 
 function malformed(code: string, message: string): BadInputError {
-  return new BadInputError(`stlink-server.${code}`, message, {
+  return new BadInputError(`stlink-server-${code}`, message, {
     hint: 'The client does not speak the stlink-server protocol that OpenOCD 0.12 uses; the connection is closed.',
   });
 }
@@ -322,7 +322,7 @@ export function decodeRequest(bytes: Uint8Array): ServerRequest {
 function expectSize(bytes: Uint8Array, size: number, what: string): void {
   if (bytes.length !== size) {
     throw new BadInputError(
-      'stlink-server.reply-size',
+      'stlink-server-reply-size',
       `${what} reply is ${bytes.length} bytes; expected ${size}.`,
     );
   }
@@ -439,6 +439,6 @@ export function encodeUsbReply(status: number, data: Uint8Array = new Uint8Array
 
 export function decodeUsbReply(bytes: Uint8Array): { status: number; data: Uint8Array } {
   if (bytes.length < 4)
-    throw new BadInputError('stlink-server.reply-size', 'SEND_USB_CMD reply is under 4 bytes.');
+    throw new BadInputError('stlink-server-reply-size', 'SEND_USB_CMD reply is under 4 bytes.');
   return { status: u32le(bytes, 0), data: bytes.subarray(4) };
 }

@@ -1,5 +1,5 @@
-import { BadInputError, UnavailableError } from '../../util/errors.js';
-import { TransportTimeoutError, closedTransportError, withTimeout } from '../errors.js';
+import { BadInputError, TimeoutError, UnavailableError } from '../../util/errors.js';
+import { closedTransportError, withTimeout } from '../errors.js';
 import type { DataPhase, ProbeIdentity, StLinkTransport } from '../transport.js';
 import { stLinkUsbModel, type StLinkUsbModel } from './identities.js';
 import { udevHint } from './udev.js';
@@ -221,7 +221,7 @@ export class WebUsbTransport implements StLinkTransport {
         run(),
         this.timeoutMs,
         () =>
-          new TransportTimeoutError(
+          new TimeoutError(
             'usb-transfer',
             `${this.name()} did not complete a bulk ${direction} within ${this.timeoutMs} ms.`,
             {
@@ -230,7 +230,7 @@ export class WebUsbTransport implements StLinkTransport {
           ),
       );
     } catch (error) {
-      if (error instanceof TransportTimeoutError) throw error;
+      if (error instanceof TimeoutError) throw error;
       if (classifyUsbError(error, 'transfer') === 'unplugged') {
         this.unplugged = true;
         throw this.unpluggedError(error);
