@@ -87,3 +87,19 @@ export const OPTCR_OPTION_BITS = 0x0fff_ffec;
 
 /** Program/erase parallelism, FLASH_CR.PSIZE (RM0090 3.6.2 table 7). */
 export type Psize = 0 | 1 | 2 | 3;
+
+/** Factory value of OPTCR (RM0090 3.9.6): RDP 0xAA, BOR off, software watchdog, no resets, no WRP. */
+export const FACTORY_OPTCR = 0x0fff_aaed;
+
+export const RDP_LEVEL_0 = 0xaa;
+export const RDP_LEVEL_2 = 0xcc;
+
+export type RdpLevel = 0 | 1 | 2;
+
+/** RM0090 3.7.3: 0xAA is level 0, 0xCC level 2 (permanent), anything else level 1. */
+export function rdpLevelOf(rdp: number): RdpLevel {
+  const value = rdp & 0xff;
+  if (value === RDP_LEVEL_0) return 0;
+  if (value === RDP_LEVEL_2) return 2;
+  return 1;
+}

@@ -21,9 +21,11 @@ import {
   FLASH_SR_W1C,
   OPTCR_OPTION_BITS,
   type Psize,
+  RDP_LEVEL_0,
+  rdpLevelOf,
+  type RdpLevel,
 } from '../../../target/stm32f4/flash-registers.js';
 import { PROGRAM_TIME_NS, massEraseTime, optionProgramTime, sectorEraseTime } from './flash-timing.js';
-import { RDP_LEVEL_0, rdpLevelOf, type RdpLevel } from './option-bytes.js';
 import { SECTORS, SECTOR_COUNT, mainFlashOffset, sectorIndexAt } from './sectors.js';
 
 /** What the FLASH interface needs from the SoC around it. */

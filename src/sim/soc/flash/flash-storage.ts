@@ -1,6 +1,7 @@
 import { BadInputError } from '../../../util/errors.js';
 import { MEMORY } from '../memory-map.js';
-import { FACTORY_OPTCR, OPTION_BYTES_SIZE, decodeOptionBytes, encodeOptionBytes } from './option-bytes.js';
+import { OPTION_BYTES_SIZE, decodeOptionBytes, encodeOptionBytes } from './option-bytes.js';
+import { FACTORY_OPTCR } from '../../../target/stm32f4/flash-registers.js';
 import { mainFlashOffset } from './sectors.js';
 
 /** OTP: 16 blocks of 32 data bytes, then one lock byte per block at 0x1FFF7A00 (RM0090 3.8). */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BadInputError } from '../../../util/errors.js';
 import { FlashStorage } from './flash-storage.js';
-import { decodeOptionBytes, encodeOptionBytes, optionBytesConsistent, rdpLevelOf } from './option-bytes.js';
+import { decodeOptionBytes, encodeOptionBytes, optionBytesConsistent } from './option-bytes.js';
+import { rdpLevelOf } from '../../../target/stm32f4/flash-registers.js';
 
 describe('option bytes', () => {
   test('RDP: 0xAA is level 0, 0xCC level 2, every other value level 1 (RM0090 3.7.3)', () => {

@@ -18,22 +18,6 @@ import { FLASH_OPTCR, OPTCR_OPTION_BITS } from '../../../target/stm32f4/flash-re
 export const OPTION_BYTES_SIZE = 16;
 
 const USER_BITS = 0xec;
-/** Factory value of OPTCR (RM0090 3.9.6): RDP 0xAA, BOR off, software watchdog, no resets, no WRP. */
-export const FACTORY_OPTCR = 0x0fff_aaed;
-
-export const RDP_LEVEL_0 = 0xaa;
-export const RDP_LEVEL_2 = 0xcc;
-
-export type RdpLevel = 0 | 1 | 2;
-
-/** RM0090 3.7.3: 0xAA is level 0, 0xCC level 2 (permanent), anything else level 1. */
-export function rdpLevelOf(rdp: number): RdpLevel {
-  const value = rdp & 0xff;
-  if (value === RDP_LEVEL_0) return 0;
-  if (value === RDP_LEVEL_2) return 2;
-  return 1;
-}
-
 /** Writes the OPTCR option fields (BOR_LEV, USER, RDP, nWRP) into the 16-byte image. */
 export function encodeOptionBytes(optcr: number, into: Uint8Array): void {
   const user = optcr & USER_BITS;
