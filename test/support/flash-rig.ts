@@ -1,0 +1,132 @@
+/**
+ * A virtual Discovery board reached through the real host stack (StLink over the in-process
+ * transport to the virtual ST-Link), halted, with the STM32F4 flash driver on top: the rig for flash
+ * and option-byte tests. `cutAfter` unplugs the probe after that many commands.
+ */
+import type { Image } from '../../src/flash/image/types.js';
+import type { PlanMemory } from '../../src/flash/plan.js';
+import type { EraseTimes } from '../../src/flash/program-image.js';
+import { Stm32f4Flash } from '../../src/flash/stm32f4/driver.js';
+import { PARALLELISM } from '../../src/flash/stm32f4/psize.js';
+import type { AlgorithmCore, AlgorithmRun } from '../../src/flash/algorithm.js';
+import { StLink } from '../../src/probe/stlink.js';
+import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
+import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
+import { InProcessTransport } from '../../src/transport/in-process.js';
+
+export const KiB = 1024;
+const DHCSR = 0xe000_edf0;
+const DBGKEY = 0xa05f_0000;
+const C_DEBUGEN = 1;
+const C_HALT = 2;
+const C_MASKINTS = 8;
+const S_HALT = 1 << 17;
+
+const SECTOR_SIZES = [16, 16, 16, 16, 64, 128, 128, 128, 128, 128, 128, 128].map((k) => k * KiB);
+export const SECTORS = SECTOR_SIZES.map((size, index) => ({
+  index,
+  size,
+  address: 0x0800_0000 + SECTOR_SIZES.slice(0, index).reduce((a, b) => a + b, 0),
+}));
+export const MEMORY: PlanMemory = {
+  flash: { address: 0x0800_0000, size: 1024 * KiB, sectors: SECTORS },
+  ram: [{ name: 'SRAM', address: 0x2000_0000, size: 128 * KiB }],
+};
+/** DS8626 typical, x32. */
+export const ERASE_TIMES: EraseTimes = {
+  sectorMs: (s) => (s.size <= 16 * KiB ? 250 : s.size <= 64 * KiB ? 550 : 1000),
+  massMs: 8000,
+};
+
+/** The few core operations the driver needs, straight over the probe (the arm/ layer's job later). */
+export function algorithmCore(stlink: StLink): AlgorithmCore {
+  return {
+    async startAlgorithm(run: AlgorithmRun) {
+      for (const [i, value] of run.args.entries()) await stlink.writeRegister(i, value);
+      await stlink.writeRegister(13, run.stack);
+      await stlink.writeRegister(16, 0x0100_0000);
+      await stlink.writeRegister(15, run.entry);
+      await stlink.writeDebugRegister(DHCSR, DBGKEY | C_DEBUGEN | C_MASKINTS);
+    },
+    async isHalted() {
+      return ((await stlink.readDebugRegister(DHCSR)) & S_HALT) !== 0;
+    },
+    async halt() {
+      await stlink.writeDebugRegister(DHCSR, DBGKEY | C_DEBUGEN | C_HALT);
+    },
+    readCoreRegister: (index) => stlink.readRegister(index),
+  };
+}
+
+export interface Rig {
+  readonly board: DiscoveryBoard;
+  readonly stlink: StLink;
+  readonly flash: Stm32f4Flash;
+  /** Probe commands answered so far; a cut is armed by setting `cutAfter`. */
+  commands: number;
+  cutAfter: number;
+}
+
+export async function rig(preload?: Image): Promise<Rig> {
+  const board = new DiscoveryBoard({
+    powered: false,
+    ...(preload === undefined ? {} : { preload: preload.segments.map((s) => ({ ...s })) }),
+  });
+  board.power(true);
+  board.runFor(2e6);
+  const device = new VirtualStLinkDevice(board, {
+    charge: (ns) => {
+      board.runFor(ns);
+    },
+  });
+  const state: Rig = {
+    board,
+    stlink: undefined as unknown as StLink,
+    flash: undefined as unknown as Stm32f4Flash,
+    commands: 0,
+    cutAfter: Infinity,
+  };
+  // Counting exchanges lets a test unplug the probe after the Nth command.
+  const counting = {
+    identity: device.identity,
+    exchange: (command: Uint8Array, phase: Parameters<typeof device.exchange>[1]) => {
+      state.commands++;
+      if (state.commands > state.cutAfter) throw new Error('test: USB link cut');
+      return device.exchange(command, phase);
+    },
+    readTrace: (n: number) => device.readTrace(n),
+  };
+  const stlink = await StLink.open(new InProcessTransport(counting));
+  await stlink.enterSwd();
+  await stlink.writeDebugRegister(DHCSR, DBGKEY | C_DEBUGEN | C_HALT);
+  const flash = new Stm32f4Flash({
+    memory: stlink,
+    core: algorithmCore(stlink),
+    parallelism: PARALLELISM.x32,
+    ramBase: 0x2000_0000,
+    sleep: async () => {
+      board.runFor(1e6);
+      await Promise.resolve();
+    },
+  });
+  return Object.assign(state, { stlink, flash });
+}
+
+export function image(...segments: [number, Uint8Array][]): Image {
+  return {
+    format: 'elf',
+    entry: undefined,
+    segments: segments.map(([address, data]) => ({ address, data })),
+  };
+}
+
+export function pattern(length: number, seed: number): Uint8Array {
+  let x = seed;
+  return Uint8Array.from({ length }, () => {
+    x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+    return x >>> 24;
+  });
+}
+
+export const flashBytes = (board: DiscoveryBoard, address: number, length: number): Uint8Array =>
+  board.soc.devices.flash.storage.main.subarray(address - 0x0800_0000, address - 0x0800_0000 + length);
