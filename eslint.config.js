@@ -5,12 +5,13 @@ import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 /**
- * Library layers, lowest first (see ../shared/design/architecture.md). A layer may import only the
- * layers before it; `sim/` and `cli/` sit outside the library, so no library layer may import them.
+ * Library layers, lowest first. A layer may import only the layers before it; `sim/` and `cli/` sit
+ * outside the library, so no library layer may import them. `arch/` is pure data (register facts).
  * Peers at the same rank (doctor, gdb, server) do not import each other.
  */
 const LAYERS = [
   ['util'],
+  ['arch'],
   ['transport'],
   ['protocol'],
   ['probe'],
@@ -35,12 +36,13 @@ LAYERS.forEach((rank, i) => {
     });
   }
 });
-// The virtual board is a separate world: it may use util/, protocol/ codecs and target/'s chip data
-// (register layouts, memory maps: the facts both sides share), never the host-side stack.
+// The virtual board is a separate world: it may use util/, the architecture's facts (arch/), the
+// protocol/ codecs and target/'s chip data (register layouts, memory maps: the facts both sides
+// share), never the host-side stack.
 zones.push({
   target: src('sim'),
   from: ['transport', 'probe', 'arm', 'flash', 'session.ts', 'doctor', 'gdb', 'server', 'cli'].map(src),
-  message: 'sim/ models hardware: it may import util/, protocol/ and target/ chip data only.',
+  message: 'sim/ models hardware: it may import util/, arch/, protocol/ and target/ chip data only.',
 });
 
 export default tseslint.config(
