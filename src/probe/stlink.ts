@@ -1,5 +1,7 @@
 import { hex32, setU32le, u16le, u32le, u8 } from '../util/bytes.js';
 import { BadInputError, InternalError, TargetError, UnavailableError } from '../util/errors.js';
+import { DCRSR, DEBUG_REG, DHCSR } from '../arch/armv7m/debug.js';
+import { SCB_REG } from '../arch/armv7m/scb.js';
 import { NO_DATA, type DataPhase, type ProbeIdentity, type StLinkTransport } from '../transport/transport.js';
 import {
   dataPhaseOf,
@@ -50,18 +52,6 @@ import {
   type WaitRetryPolicy,
 } from './retry.js';
 import { planTransfer, type TransferChunk } from './transfer-plan.js';
-
-/**
- * ARMv7-M debug registers the probe layer itself needs: the core-register transfer path for firmware
- * without FPU selectors, and CPUID for the TAR block size (ARM ARM C1.6.2–C1.6.4, B3.2.3). The named
- * register set for everything else lives in arm/.
- */
-const DHCSR = 0xe000_edf0;
-const DCRSR = 0xe000_edf4;
-const DCRDR = 0xe000_edf8;
-const CPUID = 0xe000_ed00;
-const DCRSR_REGWNR = 1 << 16;
-const DHCSR_S_REGRDY = 1 << 16;
 
 export interface StLinkOptions {
   /** Back-off between WAIT retries; inject a virtual-time or recording sleep in tests. */
@@ -251,7 +241,7 @@ export class StLink {
       if (features.hasApInit) await this.statusCommand({ kind: 'INIT_AP', ap: 0 });
       let cpuid: number | undefined;
       try {
-        cpuid = u32le(await this.transfer('read', CPUID, 4, {}), 0);
+        cpuid = u32le(await this.transfer('read', SCB_REG.CPUID, 4, {}), 0);
       } catch (error) {
         // As OpenOCD: without CPUID, keep the 1 KiB block every MEM-AP guarantees.
         if (!(error instanceof StLinkStatusError)) throw error;
@@ -386,10 +376,11 @@ export class StLink {
   readRegister(regsel: number): Promise<number> {
     return this.exclusive(async () => {
       if (isFpuRegsel(regsel) && !this.state().features.hasFpuRegisters) {
-        await this.statusCommand({ kind: 'WRITEDEBUGREG', address: DCRSR, value: regsel });
+        await this.statusCommand({ kind: 'WRITEDEBUGREG', address: DEBUG_REG.DCRSR, value: regsel });
         await this.waitRegisterReady(regsel);
-        return (await this.statusCommand({ kind: 'READDEBUGREG', address: DCRDR }, decodeStatusWordReply))
-          .value;
+        return (
+          await this.statusCommand({ kind: 'READDEBUGREG', address: DEBUG_REG.DCRDR }, decodeStatusWordReply)
+        ).value;
       }
       return (await this.statusCommand({ kind: 'READREG', regsel }, decodeStatusWordReply)).value;
     });
@@ -398,11 +389,11 @@ export class StLink {
   writeRegister(regsel: number, value: number): Promise<void> {
     return this.exclusive(async () => {
       if (isFpuRegsel(regsel) && !this.state().features.hasFpuRegisters) {
-        await this.statusCommand({ kind: 'WRITEDEBUGREG', address: DCRDR, value: value >>> 0 });
+        await this.statusCommand({ kind: 'WRITEDEBUGREG', address: DEBUG_REG.DCRDR, value: value >>> 0 });
         await this.statusCommand({
           kind: 'WRITEDEBUGREG',
-          address: DCRSR,
-          value: (regsel | DCRSR_REGWNR) >>> 0,
+          address: DEBUG_REG.DCRSR,
+          value: (regsel | DCRSR.REGWnR) >>> 0,
         });
         await this.waitRegisterReady(regsel);
         return;
@@ -590,9 +581,9 @@ export class StLink {
     const polls = this.options.registerReadyPolls ?? 10;
     for (let i = 0; i < polls; i++) {
       const dhcsr = (
-        await this.statusCommand({ kind: 'READDEBUGREG', address: DHCSR }, decodeStatusWordReply)
+        await this.statusCommand({ kind: 'READDEBUGREG', address: DEBUG_REG.DHCSR }, decodeStatusWordReply)
       ).value;
-      if ((dhcsr & DHCSR_S_REGRDY) !== 0) return;
+      if ((dhcsr & DHCSR.S_REGRDY) !== 0) return;
     }
     throw new TargetError(
       'register-not-ready',

@@ -16,7 +16,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { BareMachine } from '../../src/sim/cpu/bare-machine.js';
-import { CFSR, EXCEPTION } from '../../src/sim/cpu/exceptions.js';
+import { EXCEPTION } from '../../src/sim/cpu/exceptions.js';
+import { CFSR } from '../../src/arch/armv7m/scb.js';
 import { bareMachineWithElf } from '../support/bare-machine.js';
 import { readElf } from '../support/elf.js';
 import {

@@ -27,7 +27,8 @@
 import { execFileSync } from 'node:child_process';
 import type { BareMachine } from '../../src/sim/cpu/bare-machine.js';
 import type { Cpu } from '../../src/sim/cpu/cpu.js';
-import { CFSR } from '../../src/sim/cpu/exceptions.js';
+import { REGSEL } from '../../src/arch/armv7m/regsel.js';
+import { CFSR } from '../../src/arch/armv7m/scb.js';
 import { bareMachineWithElf } from './bare-machine.js';
 import { findProgram } from './peers.js';
 import { QemuGdbTarget, type RegisterSnapshot } from './qemu-gdb-target.js';
@@ -42,9 +43,9 @@ import {
   type CpuState,
 } from './qemu-cpu-log.js';
 
-/** DCRSR register selectors (ARMv7-M C1.6.4) used to read our core as a debugger would. */
-const DCRSR_XPSR = 16;
-const DCRSR_FPSCR = 0x21;
+/** DCRSR register selectors used to read our core as a debugger would. */
+const DCRSR_XPSR = REGSEL.xPSR;
+const DCRSR_FPSCR = REGSEL.FPSCR;
 /** APSR bits of xPSR: N Z C V Q [31:27] and GE[3:0] [19:16]. */
 const APSR_MASK = 0xf80f_0000;
 

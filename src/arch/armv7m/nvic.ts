@@ -23,3 +23,8 @@ export const NVIC_BANK = {
   BIT_WORDS: 16,
   IPR_WORDS: 124,
 } as const;
+
+/** STIR: writing INTID pends that external interrupt. */
+export const STIR = {
+  INTID_MASK: 0x1ff,
+} as const;

@@ -1,7 +1,7 @@
 import { isBitBandAlias, readBitBand, writeBitBand } from './bitband.js';
 import { BusError, type Bus, type CodeRegion } from './bus.js';
 import { Cpu, type CpuOptions } from './cpu.js';
-import { PPB_BASE, PPB_SIZE } from './system/scs.js';
+import { PPB } from '../../arch/armv7m/memory-map.js';
 
 /**
  * A Cortex-M4F with 1 MiB of flash at 0x08000000 (aliased at 0x00000000), 128 KiB of SRAM at
@@ -73,7 +73,7 @@ export class BareMachine implements Bus {
   }
 
   private static isPpb(address: number): boolean {
-    return ((address >>> 0) - PPB_BASE) >>> 0 < PPB_SIZE;
+    return ((address >>> 0) - PPB.BASE) >>> 0 < PPB.SIZE;
   }
 
   read8(address: number): number {

@@ -1,10 +1,12 @@
 import { compileBlock, endsBlock, isConditionalBranch, MAX_BLOCK_INSTRUCTIONS, type Block } from './block.js';
 import { BusError, type Bus } from './bus.js';
-import { CFSR, EXCEPTION, InstructionAbort } from './exceptions.js';
+import { EXCEPTION, InstructionAbort } from './exceptions.js';
+import { CFSR } from '../../arch/armv7m/scb.js';
 import { decodeThumb } from './isa/decode.js';
 import type { Executor } from './isa/executor.js';
 import { ATTN, ATTN_PERSISTENT } from './system/attention.js';
-import { CCR, SCR, SLEEP } from './system/bits.js';
+import { CCR, SCR } from '../../arch/armv7m/scb.js';
+import { SLEEP } from './system/sleep-kind.js';
 import { Debug } from './system/debug.js';
 import { Dwt } from './system/dwt.js';
 import { exceptionEntry } from './system/exception-entry.js';
@@ -31,7 +33,8 @@ export interface CpuOptions {
   readonly sysTickReferenceDivider?: number;
 }
 
-export { SLEEP, DFSR } from './system/bits.js';
+export { SLEEP } from './system/sleep-kind.js';
+export { DFSR } from '../../arch/armv7m/debug.js';
 
 /**
  * The Cortex-M4F core: architectural state, the fetch/decode/execute loop with its decoded-instruction

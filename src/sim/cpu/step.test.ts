@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EXCEPTION } from './exceptions.js';
-import { HFSR } from './system/bits.js';
+import { HFSR } from '../../arch/armv7m/scb.js';
 import { cpuWithVectors, handlerAddress } from './testing.js';
 
 // BKPT is unconditional (ARMv7-M A7.7.17): inside an IT block whose condition fails it still executes.

@@ -1,6 +1,7 @@
 import { BusError, type Bus, type CodeRegion } from './bus.js';
 import { Cpu, type CpuOptions } from './cpu.js';
-import { PPB_BASE, PPB_SIZE, type PpbDevice } from './system/scs.js';
+import { PPB } from '../../arch/armv7m/memory-map.js';
+import type { PpbDevice } from './system/scs.js';
 
 /**
  * A flat little-endian bus for unit tests: 1 MiB "code" at 0x00000000 and 128 KiB "SRAM" at
@@ -30,7 +31,7 @@ export class FlatBus implements Bus {
 
   /** The PPB device if `address` is in the PPB and one is connected. */
   private device(address: number): PpbDevice | undefined {
-    return ((address >>> 0) - PPB_BASE) >>> 0 < PPB_SIZE ? this.ppb : undefined;
+    return ((address >>> 0) - PPB.BASE) >>> 0 < PPB.SIZE ? this.ppb : undefined;
   }
 
   read8(address: number): number {

@@ -1,4 +1,4 @@
-import { CFSR } from '../exceptions.js';
+import { CFSR } from '../../../arch/armv7m/scb.js';
 import { checkFpAccess } from '../system/fp-context.js';
 import { undefinedExecutor, type Executor } from '../isa/executor.js';
 import { decodeFpDataProcessing } from './fp-data-processing.js';

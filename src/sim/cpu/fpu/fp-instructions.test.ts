@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CFSR } from '../exceptions.js';
+import { CFSR } from '../../../arch/armv7m/scb.js';
 import { cpuWithCode } from '../testing.js';
 import { vfpExpandImm32 } from './fp-data-processing.js';
 

@@ -1,5 +1,5 @@
 import type { Cpu } from '../cpu.js';
-import { CFSR } from '../exceptions.js';
+import { CFSR } from '../../../arch/armv7m/scb.js';
 import { undefinedExecutor, type Executor } from './executor.js';
 import { ACCESS_CYCLES, REFILL_CYCLES, checkPcLoadInIt, setReg } from './ldst-common.js';
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXCEPTION } from '../exceptions.js';
 import { cpuWithVectors, handlerAddress, VECTORED_CODE } from '../testing.js';
-import { DEMCR, DFSR, DHCSR, HFSR } from './bits.js';
+import { DEMCR, DFSR, DHCSR } from '../../../arch/armv7m/debug.js';
+import { HFSR } from '../../../arch/armv7m/scb.js';
 
 /**
  * Halting debug, FPB and DWT (ARMv7-M C1) as a debugger sees them through `cpu.debugPort` (the

@@ -1,7 +1,10 @@
 import type { Cpu } from '../cpu.js';
 import { EXCEPTION } from '../exceptions.js';
 import { ATTN } from './attention.js';
-import { CONTROL, DEMCR, DFSR, DHCSR, HFSR } from './bits.js';
+import { CONTROL } from '../../../arch/armv7m/special-registers.js';
+import { DCRSR, DEMCR, DFSR, DHCSR } from '../../../arch/armv7m/debug.js';
+import { REGSEL } from '../../../arch/armv7m/regsel.js';
+import { HFSR } from '../../../arch/armv7m/scb.js';
 import { pendFault } from './faults.js';
 import { writeXpsr } from './special-registers.js';
 
@@ -208,7 +211,7 @@ export class Debug {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Registers: DHCSR 0xDF0, DCRSR 0xDF4, DCRDR 0xDF8, DEMCR 0xDFC (offsets from 0xE000E000)
+  // Registers: DHCSR, DCRSR, DCRDR, DEMCR (the SCS routes them here)
 
   readDhcsr(): number {
     const cpu = this.cpu;
@@ -226,13 +229,13 @@ export class Debug {
   }
 
   /**
-   * DHCSR write (C1.6.3): ignored unless DBGKEY = 0xA05F. Only a debugger can change C_DEBUGEN;
+   * DHCSR write (C1.6.2): ignored unless DBGKEY = 0xA05F. Only a debugger can change C_DEBUGEN;
    * software may change the other controls only while C_DEBUGEN is set. Clearing C_HALT while
    * halted resumes (stepping once when C_STEP); setting it halts — at once for a debugger (the core
    * is between instructions), at the next boundary for software.
    */
   writeDhcsr(value: number, fromDebugger: boolean): void {
-    if (value >>> 16 !== DHCSR.KEY) return;
+    if (value >>> 16 !== DHCSR.DBGKEY >>> 16) return;
     const cpu = this.cpu;
     let control = value & DHCSR_CONTROL;
     if (!fromDebugger) {
@@ -271,33 +274,31 @@ export class Debug {
   }
 
   /**
-   * DCRSR write (C1.6.4): transfers between DCRDR and the register REGSEL selects — at once, so
-   * S_REGRDY is always 1 in Debug state. Selectors: 0–12 R0–R12, 13 the current SP, 14 LR,
-   * 15 DebugReturnAddress, 16 xPSR, 17 MSP, 18 PSP, 20 CONTROL[31:24]/FAULTMASK[23:16]/
-   * BASEPRI[15:8]/PRIMASK[7:0], 33 FPSCR, 64–95 S0–S31. Other selectors are reserved: reads give 0.
+   * DCRSR write (C1.6.3): transfers between DCRDR and the register REGSEL selects — at once, so
+   * S_REGRDY is always 1 in Debug state. Reserved selectors read as 0 and ignore writes.
    */
   writeDcrsr(value: number): void {
-    const select = value & 0x7f;
-    if ((value & (1 << 16)) !== 0) this.writeCoreRegister(select, this.dcrdr);
+    const select = value & DCRSR.REGSEL_MASK;
+    if ((value & DCRSR.REGWnR) !== 0) this.writeCoreRegister(select, this.dcrdr);
     else this.dcrdr = this.readCoreRegister(select);
   }
 
   readCoreRegister(select: number): number {
     const cpu = this.cpu;
-    if (select <= 14) return cpu.r[select]!;
-    if (select >= 0x40 && select <= 0x5f) return cpu.fpRegs[select - 0x40]!;
+    if (select <= REGSEL.LR) return cpu.r[select]!;
+    if (select >= REGSEL.S0 && select <= REGSEL.S31) return cpu.fpRegs[select - REGSEL.S0]!;
     switch (select) {
-      case 15:
+      case REGSEL.DebugReturnAddress:
         return cpu.pc;
-      case 16:
+      case REGSEL.xPSR:
         return cpu.xpsr | 0;
-      case 17:
+      case REGSEL.MSP:
         return cpu.readMsp();
-      case 18:
+      case REGSEL.PSP:
         return cpu.readPsp();
-      case 20:
+      case REGSEL.CONTROL_FAULTMASK_BASEPRI_PRIMASK:
         return (cpu.control << 24) | (cpu.faultmask << 16) | (cpu.basepri << 8) | cpu.primask;
-      case 0x21:
+      case REGSEL.FPSCR:
         return cpu.fpscr;
       default:
         return 0;
@@ -306,28 +307,28 @@ export class Debug {
 
   writeCoreRegister(select: number, value: number): void {
     const cpu = this.cpu;
-    if (select <= 12 || select === 14) cpu.r[select] = value;
-    else if (select >= 0x40 && select <= 0x5f) cpu.fpRegs[select - 0x40] = value;
+    if (select <= REGSEL.R12 || select === REGSEL.LR) cpu.r[select] = value;
+    else if (select >= REGSEL.S0 && select <= REGSEL.S31) cpu.fpRegs[select - REGSEL.S0] = value;
     else {
       switch (select) {
-        case 13:
+        case REGSEL.SP:
           cpu.writeSp(value);
           break;
-        case 15:
+        case REGSEL.DebugReturnAddress:
           cpu.pc = value & ~1;
           cpu.nextPc = cpu.pc;
           break;
-        case 16:
+        case REGSEL.xPSR:
           writeXpsr(cpu, value);
           break;
-        case 17:
+        case REGSEL.MSP:
           cpu.writeMsp(value);
           break;
-        case 18:
+        case REGSEL.PSP:
           cpu.writePsp(value);
           break;
-        case 20: {
-          const control = (value >>> 24) & (CONTROL.NPRIV | CONTROL.SPSEL | CONTROL.FPCA);
+        case REGSEL.CONTROL_FAULTMASK_BASEPRI_PRIMASK: {
+          const control = (value >>> 24) & (CONTROL.nPRIV | CONTROL.SPSEL | CONTROL.FPCA);
           cpu.control = cpu.ipsr === 0 ? control : (control & ~CONTROL.SPSEL) | (cpu.control & CONTROL.SPSEL);
           cpu.faultmask = (value >>> 16) & 1;
           cpu.basepri = (value >>> 8) & 0xf0;
@@ -336,7 +337,7 @@ export class Debug {
           cpu.attention |= ATTN.EXCEPTIONS;
           break;
         }
-        case 0x21:
+        case REGSEL.FPSCR:
           cpu.fpscr = value;
           break;
         default:

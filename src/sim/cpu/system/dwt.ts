@@ -1,17 +1,19 @@
 import type { Cpu } from '../cpu.js';
-import { DEMCR } from './bits.js';
+import { DEMCR } from '../../../arch/armv7m/debug.js';
+import {
+  DWT_COMPARATOR_STRIDE,
+  DWT_CTRL,
+  DWT_FUNCTION,
+  DWT_FUNCTION_WATCHPOINT as WATCH,
+  DWT_REG,
+} from '../../../arch/armv7m/dwt.js';
 
 const COMPARATORS = 4;
-const CTRL_CYCCNTENA = 1 << 0;
-const CTRL_CPIEVTENA = 1 << 17;
-const CTRL_EXCEVTENA = 1 << 18;
-const CTRL_SLEEPEVTENA = 1 << 19;
+const COMPARATORS_END = DWT_REG.COMP0 + DWT_COMPARATOR_STRIDE * COMPARATORS;
 const CTRL_WRITABLE = 0x007f_1fff;
-/** NUMCOMP = 4 in [31:28]; trace packets, external triggers, CYCCNT and profiling counters exist. */
-const CTRL_ID = 0x4000_0000;
-const FUNCTION_MATCHED = 1 << 24;
+/** NUMCOMP = 4; trace packets, external triggers, CYCCNT and profiling counters exist (NO* clear). */
+const CTRL_ID = COMPARATORS << DWT_CTRL.NUMCOMP_SHIFT;
 const FUNCTION_WRITABLE = 0x0000_0f2f;
-export const DWT_FUNCTION = { PC: 0b0100, READ: 0b0101, WRITE: 0b0110, READ_WRITE: 0b0111 } as const;
 
 /**
  * The Data Watchpoint and Trace unit (ARMv7-M C1.8), at 0xE0001000: DWT_CTRL (NUMCOMP = 4), CYCCNT,
@@ -61,7 +63,7 @@ export class Dwt {
   }
 
   private get cyccntCounting(): boolean {
-    return this.traceEnabled && (this.ctrl & CTRL_CYCCNTENA) !== 0;
+    return this.traceEnabled && (this.ctrl & DWT_CTRL.CYCCNTENA) !== 0;
   }
 
   private cyccnt(): number {
@@ -75,25 +77,25 @@ export class Dwt {
     let pc = false;
     if (this.traceEnabled) {
       for (let i = 0; i < COMPARATORS; i++) {
-        const f = this.func[i]! & 0xf;
-        if (f === DWT_FUNCTION.PC) pc = true;
-        else if (f >= DWT_FUNCTION.READ && f <= DWT_FUNCTION.READ_WRITE && (this.func[i]! & (1 << 8)) === 0) {
+        const f = this.func[i]! & DWT_FUNCTION.FUNCTION_MASK;
+        if (f === WATCH.PC) pc = true;
+        else if (f >= WATCH.READ && f <= WATCH.READ_WRITE && (this.func[i]! & DWT_FUNCTION.DATAVMATCH) === 0) {
           data = true;
         }
       }
     }
     cpu.watchData = data;
-    this.instrumented = pc || (this.traceEnabled && (this.ctrl & CTRL_CPIEVTENA) !== 0);
+    this.instrumented = pc || (this.traceEnabled && (this.ctrl & DWT_CTRL.CPIEVTENA) !== 0);
   }
 
   /** Memory primitives call this while a data watchpoint is armed. */
   checkData(address: number, size: number, write: boolean): void {
     const a = address >>> 0;
     for (let i = 0; i < COMPARATORS; i++) {
-      const f = this.func[i]! & 0xf;
-      if (f < DWT_FUNCTION.READ || (this.func[i]! & (1 << 8)) !== 0) continue;
-      if (f === DWT_FUNCTION.READ && write) continue;
-      if (f === DWT_FUNCTION.WRITE && !write) continue;
+      const f = this.func[i]! & DWT_FUNCTION.FUNCTION_MASK;
+      if (f < WATCH.READ || (this.func[i]! & DWT_FUNCTION.DATAVMATCH) !== 0) continue;
+      if (f === WATCH.READ && write) continue;
+      if (f === WATCH.WRITE && !write) continue;
       const ignore = this.mask[i]! >= 32 ? -1 : (1 << this.mask[i]!) - 1;
       const low = (this.comp[i]! & ~ignore) >>> 0;
       const high = (low + ignore) >>> 0;
@@ -105,10 +107,10 @@ export class Dwt {
   matchPc(pc: number): boolean {
     let matched = false;
     for (let i = 0; i < COMPARATORS; i++) {
-      if ((this.func[i]! & 0xf) !== DWT_FUNCTION.PC) continue;
+      if ((this.func[i]! & DWT_FUNCTION.FUNCTION_MASK) !== WATCH.PC) continue;
       const ignore = (1 << this.mask[i]!) - 1;
       if (((pc ^ this.comp[i]!) & ~ignore & ~1) === 0) {
-        this.func[i]! |= FUNCTION_MATCHED;
+        this.func[i]! |= DWT_FUNCTION.MATCHED;
         matched = true;
       }
     }
@@ -116,55 +118,55 @@ export class Dwt {
   }
 
   private hit(i: number): void {
-    this.func[i]! |= FUNCTION_MATCHED;
+    this.func[i]! |= DWT_FUNCTION.MATCHED;
     this.cpu.debug.watchpointHit();
   }
 
   exceptionCycles(cycles: number): void {
-    if ((this.ctrl & CTRL_EXCEVTENA) !== 0) this.exccnt = (this.exccnt + cycles) & 0xff;
+    if ((this.ctrl & DWT_CTRL.EXCEVTENA) !== 0) this.exccnt = (this.exccnt + cycles) & 0xff;
   }
 
   sleepCycles(cycles: number): void {
     this.totalSleepCycles += cycles;
-    if ((this.ctrl & CTRL_SLEEPEVTENA) !== 0) this.sleepcnt = (this.sleepcnt + cycles) & 0xff;
+    if ((this.ctrl & DWT_CTRL.SLEEPEVTENA) !== 0) this.sleepcnt = (this.sleepcnt + cycles) & 0xff;
   }
 
   countCpi(cycles: number): void {
-    if ((this.ctrl & CTRL_CPIEVTENA) !== 0 && cycles > 1) this.cpicnt = (this.cpicnt + cycles - 1) & 0xff;
+    if ((this.ctrl & DWT_CTRL.CPIEVTENA) !== 0 && cycles > 1) this.cpicnt = (this.cpicnt + cycles - 1) & 0xff;
   }
 
-  /** Registers at offsets from 0xE0001000. */
-  read(offset: number): number {
-    switch (offset) {
-      case 0x000:
+  /** DWT_CTRL, the counters, PCSR and the comparators, by address. */
+  read(address: number): number {
+    switch (address) {
+      case DWT_REG.CTRL:
         return CTRL_ID | this.ctrl | 0;
-      case 0x004:
+      case DWT_REG.CYCCNT:
         return this.cyccnt() | 0;
-      case 0x008:
+      case DWT_REG.CPICNT:
         return this.cpicnt;
-      case 0x00c:
+      case DWT_REG.EXCCNT:
         return this.exccnt;
-      case 0x010:
+      case DWT_REG.SLEEPCNT:
         return this.sleepcnt;
-      case 0x014:
-      case 0x018:
-        return 0; // LSUCNT, FOLDCNT
-      case 0x01c:
+      case DWT_REG.LSUCNT:
+      case DWT_REG.FOLDCNT:
+        return 0;
+      case DWT_REG.PCSR:
         // PCSR (C1.8.8): a sample of the PC; all ones while halted.
         return this.cpu.halted ? -1 : this.cpu.pc | 0;
       default:
         break;
     }
-    if (offset >= 0x020 && offset < 0x020 + 0x10 * COMPARATORS) {
-      const i = (offset - 0x020) >>> 4;
-      switch (offset & 0xc) {
-        case 0x0:
+    if (address >= DWT_REG.COMP0 && address < COMPARATORS_END) {
+      const i = ((address - DWT_REG.COMP0) / DWT_COMPARATOR_STRIDE) | 0;
+      switch (address - i * DWT_COMPARATOR_STRIDE) {
+        case DWT_REG.COMP0:
           return this.comp[i]!;
-        case 0x4:
+        case DWT_REG.MASK0:
           return this.mask[i]!;
-        case 0x8: {
+        case DWT_REG.FUNCTION0: {
           const value = this.func[i]!;
-          this.func[i] = value & ~FUNCTION_MATCHED; // MATCHED clears on read (C1.8.17)
+          this.func[i] = value & ~DWT_FUNCTION.MATCHED; // MATCHED clears on read (C1.8.17)
           return value;
         }
         default:
@@ -174,47 +176,47 @@ export class Dwt {
     return 0;
   }
 
-  write(offset: number, value: number): void {
-    switch (offset) {
-      case 0x000: {
+  write(address: number, value: number): void {
+    switch (address) {
+      case DWT_REG.CTRL: {
         const before = this.ctrl;
         const cyccnt = this.cyccnt();
         this.ctrl = value & CTRL_WRITABLE;
         this.setCyccnt(cyccnt);
         // Enabling a profiling counter clears it.
         const enabled = this.ctrl & ~before;
-        if ((enabled & CTRL_CPIEVTENA) !== 0) this.cpicnt = 0;
-        if ((enabled & CTRL_EXCEVTENA) !== 0) this.exccnt = 0;
-        if ((enabled & CTRL_SLEEPEVTENA) !== 0) this.sleepcnt = 0;
+        if ((enabled & DWT_CTRL.CPIEVTENA) !== 0) this.cpicnt = 0;
+        if ((enabled & DWT_CTRL.EXCEVTENA) !== 0) this.exccnt = 0;
+        if ((enabled & DWT_CTRL.SLEEPEVTENA) !== 0) this.sleepcnt = 0;
         this.cpu.debug.applyControls();
         return;
       }
-      case 0x004:
+      case DWT_REG.CYCCNT:
         this.setCyccnt(value >>> 0);
         return;
-      case 0x008:
+      case DWT_REG.CPICNT:
         this.cpicnt = value & 0xff;
         return;
-      case 0x00c:
+      case DWT_REG.EXCCNT:
         this.exccnt = value & 0xff;
         return;
-      case 0x010:
+      case DWT_REG.SLEEPCNT:
         this.sleepcnt = value & 0xff;
         return;
       default:
         break;
     }
-    if (offset >= 0x020 && offset < 0x020 + 0x10 * COMPARATORS) {
-      const i = (offset - 0x020) >>> 4;
-      switch (offset & 0xc) {
-        case 0x0:
+    if (address >= DWT_REG.COMP0 && address < COMPARATORS_END) {
+      const i = ((address - DWT_REG.COMP0) / DWT_COMPARATOR_STRIDE) | 0;
+      switch (address - i * DWT_COMPARATOR_STRIDE) {
+        case DWT_REG.COMP0:
           this.comp[i] = value;
           break;
-        case 0x4:
+        case DWT_REG.MASK0:
           this.mask[i] = value & 0x1f;
           break;
-        case 0x8:
-          this.func[i] = (this.func[i]! & FUNCTION_MATCHED) | (value & FUNCTION_WRITABLE);
+        case DWT_REG.FUNCTION0:
+          this.func[i] = (this.func[i]! & DWT_FUNCTION.MATCHED) | (value & FUNCTION_WRITABLE);
           this.cpu.debug.applyControls();
           break;
         default:

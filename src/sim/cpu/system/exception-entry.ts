@@ -1,8 +1,11 @@
 import { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
-import { CFSR, EXCEPTION } from '../exceptions.js';
+import { EXCEPTION } from '../exceptions.js';
+import { CFSR } from '../../../arch/armv7m/scb.js';
 import { ATTN } from './attention.js';
-import { CCR, CONTROL, DEMCR, DHCSR, DFSR, FPCCR, HFSR } from './bits.js';
+import { CCR, FPCCR, HFSR } from '../../../arch/armv7m/scb.js';
+import { CONTROL } from '../../../arch/armv7m/special-registers.js';
+import { DEMCR, DFSR, DHCSR } from '../../../arch/armv7m/debug.js';
 import { updateFpccr } from './fp-context.js';
 
 /** Cortex-M4 exception entry latency (TRM 3.3.1); stacking the FP context at once adds 17. */

@@ -1,8 +1,12 @@
 import { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
-import { CFSR, EXCEPTION } from '../exceptions.js';
+import { EXCEPTION } from '../exceptions.js';
+import { CFSR } from '../../../arch/armv7m/scb.js';
 import { ATTN } from './attention.js';
-import { CCR, CONTROL, DEMCR, FPCCR, SCR, SLEEP } from './bits.js';
+import { CCR, FPCCR, SCR } from '../../../arch/armv7m/scb.js';
+import { CONTROL } from '../../../arch/armv7m/special-registers.js';
+import { DEMCR } from '../../../arch/armv7m/debug.js';
+import { SLEEP } from './sleep-kind.js';
 import { exceptionTaken, FP_STACKING_CYCLES } from './exception-entry.js';
 import { pendFault, usageFaultCatch } from './faults.js';
 
@@ -104,7 +108,7 @@ export function exceptionReturn(cpu: Cpu, excReturn: number): void {
   if (cpu.thumb === 0) cpu.attention |= ATTN.STATE;
   cpu.ipsr = ipsr;
   cpu.control =
-    (cpu.control & CONTROL.NPRIV) | (toProcess ? CONTROL.SPSEL : 0) | (extended ? CONTROL.FPCA : 0);
+    (cpu.control & CONTROL.nPRIV) | (toProcess ? CONTROL.SPSEL : 0) | (extended ? CONTROL.FPCA : 0);
   cpu.syncStackSelection();
   cpu.pc = frameWords[6]! & ~1;
   cpu.nextPc = cpu.pc;

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CFSR, EXCEPTION } from '../exceptions.js';
+import { EXCEPTION } from '../exceptions.js';
+import { CFSR } from '../../../arch/armv7m/scb.js';
 import { cpuWithVectors, handlerAddress, VECTORED_CODE } from '../testing.js';
-import { CCR, FPCCR, HFSR } from './bits.js';
+import { CCR, FPCCR, HFSR } from '../../../arch/armv7m/scb.js';
 
 /**
  * The exception model (ARMv7-M B1.5) driven through the Cpu API and the PPB registers, with a few

@@ -1,7 +1,9 @@
 import type { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
-import { CFSR, EXCEPTION } from '../exceptions.js';
-import { DEMCR, HFSR } from './bits.js';
+import { EXCEPTION } from '../exceptions.js';
+import { CFSR } from '../../../arch/armv7m/scb.js';
+import { DEMCR } from '../../../arch/armv7m/debug.js';
+import { HFSR } from '../../../arch/armv7m/scb.js';
 
 /**
  * Makes `exception` pending for a synchronous event (a fault, SVC, BKPT with the monitor), applying

@@ -1,12 +1,13 @@
 import type { Cpu } from '../cpu.js';
+import { ADDRESS_MAP } from '../../../arch/armv7m/memory-map.js';
+import { FP_COMP, FP_COMP_REPLACE, FP_CTRL, FP_REMAP, FPB_REG } from '../../../arch/armv7m/fpb.js';
 
 const CODE_COMPARATORS = 6;
 const LITERAL_COMPARATORS = 2;
 const COMPARATORS = CODE_COMPARATORS + LITERAL_COMPARATORS;
-const CTRL_ENABLE = 1 << 0;
-const CTRL_KEY = 1 << 1;
-/** NUM_CODE = 6 in [7:4], NUM_LIT = 2 in [11:8], REV 0 (FPB version 1): reads 0x260 | ENABLE. */
-const CTRL_ID = (CODE_COMPARATORS << 4) | (LITERAL_COMPARATORS << 8);
+const COMPARATORS_END = FPB_REG.COMP0 + 4 * COMPARATORS;
+/** NUM_CODE = 6, NUM_LIT = 2, REV 0 (FPB version 1): reads 0x260 | ENABLE. */
+const CTRL_ID = (CODE_COMPARATORS << FP_CTRL.NUM_CODE1_SHIFT) | (LITERAL_COMPARATORS << FP_CTRL.NUM_LIT_SHIFT);
 
 /**
  * The Flash Patch and Breakpoint unit (ARMv7-M C1.11), at 0xE0002000: FP_CTRL, FP_REMAP and
@@ -34,14 +35,19 @@ export class Fpb {
 
   /** Whether the instruction at `pc` hits a breakpoint comparator. */
   matches(pc: number): boolean {
-    if (pc >>> 0 >= 0x2000_0000) return false;
+    if (pc >>> 0 >= ADDRESS_MAP.SRAM) return false;
     for (let i = 0; i < CODE_COMPARATORS; i++) {
       const comp = this.comp[i]!;
-      const replace = comp >>> 30;
-      if ((comp & 1) === 0 || replace === 0) continue;
-      if (((comp ^ pc) & 0x1fff_fffc) !== 0) continue;
+      const replace = comp >>> FP_COMP.REPLACE_SHIFT;
+      if ((comp & FP_COMP.ENABLE) === 0 || replace === FP_COMP_REPLACE.REMAP) continue;
+      if (((comp ^ pc) & FP_COMP.COMP_MASK) !== 0) continue;
       const upper = (pc & 2) !== 0;
-      if (replace === 3 || (replace === 1 && !upper) || (replace === 2 && upper)) return true;
+      if (
+        replace === FP_COMP_REPLACE.BREAK_BOTH ||
+        (replace === FP_COMP_REPLACE.BREAK_LOWER && !upper) ||
+        (replace === FP_COMP_REPLACE.BREAK_UPPER && upper)
+      )
+        return true;
     }
     return false;
   }
@@ -50,7 +56,7 @@ export class Fpb {
     let any = false;
     for (let i = 0; i < CODE_COMPARATORS; i++) {
       const comp = this.comp[i]!;
-      if ((comp & 1) !== 0 && comp >>> 30 !== 0) any = true;
+      if ((comp & FP_COMP.ENABLE) !== 0 && comp >>> FP_COMP.REPLACE_SHIFT !== FP_COMP_REPLACE.REMAP) any = true;
     }
     const active = this.enable && any;
     if (active !== this.active) {
@@ -59,22 +65,22 @@ export class Fpb {
     }
   }
 
-  /** Registers at offsets from 0xE0002000. */
-  read(offset: number): number {
-    if (offset === 0x000) return CTRL_ID | (this.enable ? CTRL_ENABLE : 0);
-    if (offset === 0x004) return this.remap;
-    if (offset >= 0x008 && offset < 0x008 + 4 * COMPARATORS) return this.comp[(offset - 0x008) >>> 2]!;
+  /** FP_CTRL, FP_REMAP and FP_COMPn, by address. */
+  read(address: number): number {
+    if (address === FPB_REG.CTRL) return CTRL_ID | (this.enable ? FP_CTRL.ENABLE : 0);
+    if (address === FPB_REG.REMAP) return this.remap;
+    if (address >= FPB_REG.COMP0 && address < COMPARATORS_END) return this.comp[(address - FPB_REG.COMP0) >>> 2]!;
     return 0;
   }
 
-  write(offset: number, value: number): void {
-    if (offset === 0x000) {
+  write(address: number, value: number): void {
+    if (address === FPB_REG.CTRL) {
       // FP_CTRL.KEY must be written as 1 for the write to take effect (C1.11.3).
-      if ((value & CTRL_KEY) !== 0) this.enable = (value & CTRL_ENABLE) !== 0;
-    } else if (offset === 0x004) {
-      this.remap = value & 0x1fff_ffe0;
-    } else if (offset >= 0x008 && offset < 0x008 + 4 * COMPARATORS) {
-      this.comp[(offset - 0x008) >>> 2] = value & 0xdfff_fffd;
+      if ((value & FP_CTRL.KEY) !== 0) this.enable = (value & FP_CTRL.ENABLE) !== 0;
+    } else if (address === FPB_REG.REMAP) {
+      this.remap = value & FP_REMAP.REMAP_MASK;
+    } else if (address >= FPB_REG.COMP0 && address < COMPARATORS_END) {
+      this.comp[(address - FPB_REG.COMP0) >>> 2] = value & 0xdfff_fffd;
     }
     this.recompute();
   }

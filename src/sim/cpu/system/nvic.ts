@@ -1,12 +1,15 @@
 import type { Cpu } from '../cpu.js';
 import { EXCEPTION } from '../exceptions.js';
 import { ATTN } from './attention.js';
-import { SCR } from './bits.js';
+import { NVIC_BANK, NVIC_REG, STIR } from '../../../arch/armv7m/nvic.js';
+import { SCR } from '../../../arch/armv7m/scb.js';
 
 /** Fixed priorities of Reset, NMI and HardFault (ARMv7-M B1.5.4). */
 const FIXED_PRIORITY = [0, -3, -2, -1] as const;
 /** STM32F4 implements priority bits [7:4] (PM0214 4.3.7); the rest read as zero. */
 export const PRIORITY_MASK = 0xf0;
+/** The end of the NVIC's register banks (IPR's last word); the SCS routes [ISER, IPR_END) here. */
+export const IPR_END = NVIC_REG.IPR + 4 * NVIC_BANK.IPR_WORDS;
 
 /**
  * The state of every exception — pending, active, enabled, priority — and the NVIC registers
@@ -199,37 +202,36 @@ export class Nvic {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Registers (offsets from 0xE000E000, B3.4.3): ISER 0x100, ICER 0x180, ISPR 0x200, ICPR 0x280,
-  // IABR 0x300, IPR 0x400–0x5EF, ICTR 0x004, STIR 0xF00.
+  // Registers, by address (B3.4.3): the ISER, ICER, ISPR, ICPR and IABR banks, IPR, ICTR, STIR.
 
   /** ICTR.INTLINESNUM: the number of implemented 32-line groups, minus one (B3.4.1). */
   get ictr(): number {
     return ((this.irqCount + 31) >>> 5) - 1;
   }
 
-  read(offset: number): number {
-    if (offset >= 0x400 && offset < 0x5f0) {
+  read(address: number): number {
+    if (address >= NVIC_REG.IPR && address < IPR_END) {
       let value = 0;
       for (let i = 0; i < 4; i++) {
-        const e = EXCEPTION.IRQ0 + (offset - 0x400) + i;
+        const e = EXCEPTION.IRQ0 + (address - NVIC_REG.IPR) + i;
         if (e < this.exceptionCount) value |= this.priority[e]! << (8 * i);
       }
       return value;
     }
-    // Each bank is 0x80 bytes of which 0x40 (16 words, 496 lines) are defined.
-    if ((offset & 0x7f) >= 0x40) return 0;
-    const group = (offset >>> 2) & 0xf;
+    // Each bank is NVIC_BANK.STRIDE bytes of which the first 16 words (496 lines) are defined.
+    const group = (address & (NVIC_BANK.STRIDE - 1)) >>> 2;
+    if (group >= NVIC_BANK.BIT_WORDS) return 0;
     let bits: Uint8Array;
-    switch (offset & 0xf80) {
-      case 0x100: // ISER
-      case 0x180: // ICER
+    switch ((address & ~(NVIC_BANK.STRIDE - 1)) >>> 0) {
+      case NVIC_REG.ISER:
+      case NVIC_REG.ICER:
         bits = this.enabled;
         break;
-      case 0x200: // ISPR
-      case 0x280: // ICPR
+      case NVIC_REG.ISPR:
+      case NVIC_REG.ICPR:
         bits = this.pending;
         break;
-      case 0x300: // IABR
+      case NVIC_REG.IABR:
         bits = this.active;
         break;
       default:
@@ -244,10 +246,10 @@ export class Nvic {
   }
 
   /** `mask` selects the bytes written (byte and halfword stores reach IPR, B3.4.9). */
-  write(offset: number, value: number, mask: number): void {
-    if (offset >= 0x400 && offset < 0x5f0) {
+  write(address: number, value: number, mask: number): void {
+    if (address >= NVIC_REG.IPR && address < IPR_END) {
       for (let i = 0; i < 4; i++) {
-        const e = EXCEPTION.IRQ0 + (offset - 0x400) + i;
+        const e = EXCEPTION.IRQ0 + (address - NVIC_REG.IPR) + i;
         if (((mask >>> (8 * i)) & 0xff) !== 0 && e < this.exceptionCount) {
           this.priority[e] = (value >>> (8 * i)) & PRIORITY_MASK;
         }
@@ -256,21 +258,21 @@ export class Nvic {
       return;
     }
     const bits = value & mask;
-    const region = offset & 0xf80;
-    if ((offset & 0x7f) >= 0x40 || region < 0x100 || region > 0x280) return;
-    const group = (offset >>> 2) & 0xf;
+    const bank = (address & ~(NVIC_BANK.STRIDE - 1)) >>> 0;
+    const group = (address & (NVIC_BANK.STRIDE - 1)) >>> 2;
+    if (group >= NVIC_BANK.BIT_WORDS || bank < NVIC_REG.ISER || bank > NVIC_REG.ICPR) return;
     for (let i = 0; i < 32; i++) {
       if (((bits >>> i) & 1) === 0) continue;
       const e = EXCEPTION.IRQ0 + group * 32 + i;
       if (e >= this.exceptionCount) break;
-      switch (region) {
-        case 0x100: // ISER
+      switch (bank) {
+        case NVIC_REG.ISER:
           this.enabled[e] = 1;
           break;
-        case 0x180: // ICER
+        case NVIC_REG.ICER:
           this.enabled[e] = 0;
           break;
-        case 0x200: // ISPR
+        case NVIC_REG.ISPR:
           this.setPending(e);
           break;
         default: // ICPR
@@ -282,6 +284,6 @@ export class Nvic {
 
   /** STIR (B3.4.10): pends external interrupt INTID. */
   writeStir(value: number): void {
-    this.setPending(EXCEPTION.IRQ0 + (value & 0x1ff));
+    this.setPending(EXCEPTION.IRQ0 + (value & STIR.INTID_MASK));
   }
 }

@@ -1,7 +1,8 @@
 import { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
 import { ATTN } from './attention.js';
-import { DEMCR, DFSR, DHCSR, SLEEP } from './bits.js';
+import { DEMCR, DFSR, DHCSR } from '../../../arch/armv7m/debug.js';
+import { SLEEP } from './sleep-kind.js';
 
 /**
  * 'power-on': everything, debug logic included. 'system': SYSRESETREQ or NRST (the SoC resets its

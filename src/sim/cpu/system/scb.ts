@@ -1,15 +1,16 @@
 import type { Cpu } from '../cpu.js';
 import { EXCEPTION } from '../exceptions.js';
 import { ATTN } from './attention.js';
-import { AIRCR, CCR, FPCCR, ICSR } from './bits.js';
 import { PRIORITY_MASK } from './nvic.js';
+import { DEBUG_REG } from '../../../arch/armv7m/debug.js';
+import { AIRCR, CCR, FPCAR, FPCCR, ICSR, SCB_REG } from '../../../arch/armv7m/scb.js';
 
 /** CPUID of the Cortex-M4 r0p1 in the STM32F4 (B3.2.3; PM0214 4.4.1). */
 export const CPUID = 0x410f_c241;
 /** Media and FP feature registers of the FPv4-SP unit (B4.6.1). */
 export const MVFR0 = 0x1011_0021;
 export const MVFR1 = 0x1100_0011;
-/** ID_PFR0 … ID_ISAR4 (0xE000ED40–0xE000ED70) of the Cortex-M4 (TRM 3.2, B4.1). */
+/** ID_PFR0 … ID_ISAR4 of the Cortex-M4 (TRM 3.2, B4.1), in address order. */
 const FEATURE_REGISTERS = [
   0x0000_0030, 0x0000_0200, 0x0010_0000, 0x0000_0000, 0x0010_0030, 0x0000_0000, 0x0100_0000, 0x0000_0000,
   0x0110_1110, 0x0211_1000, 0x2111_2231, 0x0111_1110, 0x0131_0132,
@@ -42,7 +43,7 @@ const SHCSR_ENABLE: readonly (readonly [number, number])[] = [
 /**
  * The System Control Block (ARMv7-M B3.2) and the FP control registers: CPUID, ICSR, VTOR, AIRCR,
  * SCR, CCR, SHPR1–3, SHCSR, CFSR, HFSR, MMFAR, BFAR, AFSR, CPACR, FPCCR, FPCAR, FPDSCR, MVFR0/1,
- * ACTLR. Offsets are from 0xE000E000. The state of the system exceptions lives in the Nvic.
+ * ACTLR, by address. The state of the system exceptions lives in the Nvic.
  */
 export class Scb {
   vtor = 0;
@@ -84,7 +85,7 @@ export class Scb {
     const nvic = cpu.nvic;
     let value = cpu.ipsr;
     if (cpu.ipsr !== 0 && nvic.activeCount === 1) value |= ICSR.RETTOBASE;
-    value |= nvic.highestPending() << 12;
+    value |= nvic.highestPending() << ICSR.VECTPENDING_SHIFT;
     for (let e = EXCEPTION.IRQ0; e < nvic.exceptionCount; e++) {
       if (nvic.pending[e] === 1) {
         value |= ICSR.ISRPENDING;
@@ -113,9 +114,9 @@ export class Scb {
    * clears every active state (a debugger's tool).
    */
   private writeAircr(value: number): void {
-    if (value >>> 16 !== AIRCR.WRITE_KEY) return;
+    if (value >>> 16 !== AIRCR.VECTKEY >>> 16) return;
     const cpu = this.cpu;
-    cpu.nvic.prigroup = (value >>> 8) & 7;
+    cpu.nvic.prigroup = (value & AIRCR.PRIGROUP_MASK) >>> AIRCR.PRIGROUP_SHIFT;
     if ((value & AIRCR.VECTCLRACTIVE) !== 0) {
       for (let e = 1; e < cpu.nvic.exceptionCount; e++) cpu.nvic.setActive(e, false);
       cpu.ipsr = 0;
@@ -147,18 +148,18 @@ export class Scb {
     this.cpu.attention |= ATTN.EXCEPTIONS;
   }
 
-  /** SHPR1–3 (0xD18–0xD23): one priority byte per system exception 4–15; reserved slots RAZ/WI. */
-  private readShpr(offset: number): number {
+  /** SHPR1–3: one priority byte per system exception 4–15; reserved slots RAZ/WI. */
+  private readShpr(address: number): number {
     const nvic = this.cpu.nvic;
-    const first = 4 + (offset - 0xd18);
+    const first = 4 + (address - SCB_REG.SHPR1);
     let value = 0;
     for (let i = 0; i < 4; i++) value |= nvic.priority[first + i]! << (8 * i);
     return value;
   }
 
-  private writeShpr(offset: number, value: number, mask: number): void {
+  private writeShpr(address: number, value: number, mask: number): void {
     const nvic = this.cpu.nvic;
-    const first = 4 + (offset - 0xd18);
+    const first = 4 + (address - SCB_REG.SHPR1);
     for (let i = 0; i < 4; i++) {
       const e = first + i;
       const configurable = e <= 6 || e === 11 || e === 12 || e === 14 || e === 15;
@@ -169,125 +170,124 @@ export class Scb {
     this.cpu.attention |= ATTN.EXCEPTIONS;
   }
 
-  /** Returns undefined for an offset the SCB does not decode. */
-  read(offset: number): number | undefined {
+  /** Returns undefined for an address the SCB does not decode. */
+  read(address: number): number | undefined {
     const cpu = this.cpu;
-    switch (offset) {
-      case 0x008:
+    switch (address) {
+      case SCB_REG.ACTLR:
         return this.actlr;
-      case 0xd00:
+      case SCB_REG.CPUID:
         return CPUID | 0;
-      case 0xd04:
+      case SCB_REG.ICSR:
         return this.readIcsr();
-      case 0xd08:
+      case SCB_REG.VTOR:
         return this.vtor;
-      case 0xd0c:
-        return (AIRCR.READ_KEY << 16) | (cpu.nvic.prigroup << 8) | 0;
-      case 0xd10:
+      case SCB_REG.AIRCR:
+        return AIRCR.VECTKEYSTAT | (cpu.nvic.prigroup << AIRCR.PRIGROUP_SHIFT) | 0;
+      case SCB_REG.SCR:
         return this.scr;
-      case 0xd14:
+      case SCB_REG.CCR:
         return this.ccr;
-      case 0xd18:
-      case 0xd1c:
-      case 0xd20:
-        return this.readShpr(offset);
-      case 0xd24:
+      case SCB_REG.SHPR1:
+      case SCB_REG.SHPR2:
+      case SCB_REG.SHPR3:
+        return this.readShpr(address);
+      case SCB_REG.SHCSR:
         return this.readShcsr();
-      case 0xd28:
+      case SCB_REG.CFSR:
         return this.cfsr;
-      case 0xd2c:
+      case SCB_REG.HFSR:
         return this.hfsr;
-      case 0xd30:
+      case DEBUG_REG.DFSR:
         return cpu.debug.dfsr;
-      case 0xd34:
+      case SCB_REG.MMFAR:
         return this.mmfar;
-      case 0xd38:
+      case SCB_REG.BFAR:
         return this.bfar;
-      case 0xd3c:
+      case SCB_REG.AFSR:
         return this.afsr;
-      case 0xd88:
+      case SCB_REG.CPACR:
         return this.cpacr;
-      case 0xf34:
+      case SCB_REG.FPCCR:
         return this.fpccr;
-      case 0xf38:
+      case SCB_REG.FPCAR:
         return this.fpcar;
-      case 0xf3c:
+      case SCB_REG.FPDSCR:
         return this.fpdscr;
-      case 0xf40:
+      case SCB_REG.MVFR0:
         return MVFR0;
-      case 0xf44:
+      case SCB_REG.MVFR1:
         return MVFR1;
       default:
-        if (offset >= 0xd40 && offset < 0xd40 + 4 * FEATURE_REGISTERS.length) {
-          return FEATURE_REGISTERS[(offset - 0xd40) >>> 2]!;
+        if (address >= SCB_REG.ID_PFR0 && address < SCB_REG.ID_PFR0 + 4 * FEATURE_REGISTERS.length) {
+          return FEATURE_REGISTERS[(address - SCB_REG.ID_PFR0) >>> 2]!;
         }
         return undefined;
     }
   }
 
-  /** `mask` selects the bytes written; returns false for an offset the SCB does not decode. */
-  write(offset: number, value: number, mask: number): boolean {
+  /** `mask` selects the bytes written; addresses the SCB does not decode ignore the write. */
+  write(address: number, value: number, mask: number): void {
     const merge = (old: number, writable: number): number =>
       (old & ~(mask & writable)) | (value & mask & writable);
-    switch (offset) {
-      case 0x008:
+    switch (address) {
+      case SCB_REG.ACTLR:
         this.actlr = merge(this.actlr, 0x307);
-        return true;
-      case 0xd04:
+        return;
+      case SCB_REG.ICSR:
         this.writeIcsr(value & mask);
-        return true;
-      case 0xd08:
+        return;
+      case SCB_REG.VTOR:
         this.vtor = merge(this.vtor, 0x3fff_ff80);
-        return true;
-      case 0xd0c:
+        return;
+      case SCB_REG.AIRCR:
         if (mask === -1) this.writeAircr(value);
-        return true;
-      case 0xd10:
+        return;
+      case SCB_REG.SCR:
         this.scr = merge(this.scr, 0x16);
-        return true;
-      case 0xd14:
+        return;
+      case SCB_REG.CCR:
         this.ccr = merge(this.ccr, CCR_WRITABLE);
-        return true;
-      case 0xd18:
-      case 0xd1c:
-      case 0xd20:
-        this.writeShpr(offset, value, mask);
-        return true;
-      case 0xd24:
+        return;
+      case SCB_REG.SHPR1:
+      case SCB_REG.SHPR2:
+      case SCB_REG.SHPR3:
+        this.writeShpr(address, value, mask);
+        return;
+      case SCB_REG.SHCSR:
         this.writeShcsr(merge(this.readShcsr(), 0x7fd8b));
-        return true;
-      case 0xd28: // write-one-to-clear (B3.2.15)
+        return;
+      case SCB_REG.CFSR: // write-one-to-clear (B3.2.15)
         this.cfsr &= ~(value & mask);
-        return true;
-      case 0xd2c:
+        return;
+      case SCB_REG.HFSR:
         this.hfsr &= ~(value & mask);
-        return true;
-      case 0xd30:
+        return;
+      case DEBUG_REG.DFSR:
         this.cpu.debug.dfsr &= ~(value & mask);
-        return true;
-      case 0xd34:
+        return;
+      case SCB_REG.MMFAR:
         this.mmfar = merge(this.mmfar, -1);
-        return true;
-      case 0xd38:
+        return;
+      case SCB_REG.BFAR:
         this.bfar = merge(this.bfar, -1);
-        return true;
-      case 0xd3c:
+        return;
+      case SCB_REG.AFSR:
         this.afsr &= ~(value & mask);
-        return true;
-      case 0xd88:
+        return;
+      case SCB_REG.CPACR:
         this.cpacr = merge(this.cpacr, 0x00f0_0000);
-        return true;
-      case 0xf34:
+        return;
+      case SCB_REG.FPCCR:
         this.fpccr = merge(this.fpccr, FPCCR_WRITABLE);
-        return true;
-      case 0xf38:
-        this.fpcar = merge(this.fpcar, ~7);
-        return true;
-      case 0xf3c:
+        return;
+      case SCB_REG.FPCAR:
+        this.fpcar = merge(this.fpcar, FPCAR.ADDRESS_MASK);
+        return;
+      case SCB_REG.FPDSCR:
         this.fpdscr = merge(this.fpdscr, 0x07c0_0000);
-        return true;
+        return;
       default:
-        return offset >= 0xd00 && offset < 0xd90;
     }
   }
 }

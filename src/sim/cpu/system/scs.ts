@@ -1,6 +1,11 @@
 import { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
-import { CCR } from './bits.js';
+import { IPR_END } from './nvic.js';
+import { DEBUG_REG } from '../../../arch/armv7m/debug.js';
+import { PPB } from '../../../arch/armv7m/memory-map.js';
+import { NVIC_REG } from '../../../arch/armv7m/nvic.js';
+import { CCR } from '../../../arch/armv7m/scb.js';
+import { SYST_REG } from '../../../arch/armv7m/systick.js';
 
 /** The Private Peripheral Bus as a bus device: what the SoC maps at 0xE0000000–0xE00FFFFF. */
 export interface PpbDevice {
@@ -12,19 +17,16 @@ export interface PpbDevice {
   write32(address: number, value: number): void;
 }
 
-export const PPB_BASE = 0xe000_0000;
-export const PPB_SIZE = 0x10_0000;
-
 /**
  * CoreSight identification (PIDR4–7, PIDR0–3, CIDR0–3 at 0xFD0–0xFFC of each 4 KiB component) of the
  * Cortex-M4 components (TRM Table 3-1 and the component chapters), and its ROM table.
  */
 const COMPONENT_IDS: Readonly<Record<number, readonly number[]>> = {
-  0xe000_e000: [0x04, 0, 0, 0, 0x0c, 0xb0, 0x0b, 0x00, 0x0d, 0xe0, 0x05, 0xb1], // SCS
-  0xe000_1000: [0x04, 0, 0, 0, 0x02, 0xb0, 0x3b, 0x00, 0x0d, 0xe0, 0x05, 0xb1], // DWT
-  0xe000_2000: [0x04, 0, 0, 0, 0x03, 0xb0, 0x2b, 0x00, 0x0d, 0xe0, 0x05, 0xb1], // FPB
-  0xe000_0000: [0x04, 0, 0, 0, 0x01, 0xb0, 0x3b, 0x00, 0x0d, 0xe0, 0x05, 0xb1], // ITM
-  0xe00f_f000: [0x04, 0, 0, 0, 0xc4, 0xb4, 0x0b, 0x00, 0x0d, 0x10, 0x05, 0xb1], // ROM table
+  [PPB.SCS]: [0x04, 0, 0, 0, 0x0c, 0xb0, 0x0b, 0x00, 0x0d, 0xe0, 0x05, 0xb1],
+  [PPB.DWT]: [0x04, 0, 0, 0, 0x02, 0xb0, 0x3b, 0x00, 0x0d, 0xe0, 0x05, 0xb1],
+  [PPB.FPB]: [0x04, 0, 0, 0, 0x03, 0xb0, 0x2b, 0x00, 0x0d, 0xe0, 0x05, 0xb1],
+  [PPB.ITM]: [0x04, 0, 0, 0, 0x01, 0xb0, 0x3b, 0x00, 0x0d, 0xe0, 0x05, 0xb1],
+  [PPB.ROM_TABLE]: [0x04, 0, 0, 0, 0xc4, 0xb4, 0x0b, 0x00, 0x0d, 0x10, 0x05, 0xb1],
 };
 /** ROM table entries (offset, present): SCS, DWT, FPB, ITM, TPIU, ETM, end marker. */
 const ROM_TABLE = [0xfff0_f003, 0xfff0_2003, 0xfff0_3003, 0xfff0_1003, 0xfff4_1003, 0xfff4_2003, 0];
@@ -53,15 +55,15 @@ export class SystemControlSpace implements PpbDevice {
     if (this.fromDebugger) return;
     const cpu = this.cpu;
     if (cpu.isPrivileged() && !cpu.forceUnprivileged) return;
-    if (write && address >>> 0 === 0xe000_ef00 && (cpu.scb.ccr & CCR.USERSETMPEND) !== 0) return;
+    if (write && address >>> 0 === NVIC_REG.STIR && (cpu.scb.ccr & CCR.USERSETMPEND) !== 0) return;
     throw new BusError(address >>> 0, write ? 'write' : 'read');
   }
 
   read32(address: number): number {
     this.checkAccess(address, false);
     const a = address >>> 0;
-    if (a >= 0xe004_0000 && a < 0xe00f_f000) return this.external?.read32(a) ?? 0;
-    return this.readWord(a & ~3);
+    if (a >= PPB.TPIU && a < PPB.ROM_TABLE) return this.external?.read32(a) ?? 0;
+    return this.readWord((a & ~3) >>> 0);
   }
 
   read16(address: number): number {
@@ -77,11 +79,11 @@ export class SystemControlSpace implements PpbDevice {
   write32(address: number, value: number): void {
     this.checkAccess(address, true);
     const a = address >>> 0;
-    if (a >= 0xe004_0000 && a < 0xe00f_f000) {
+    if (a >= PPB.TPIU && a < PPB.ROM_TABLE) {
       this.external?.write32(a, value);
       return;
     }
-    this.writeWord(a & ~3, value | 0, -1);
+    this.writeWord((a & ~3) >>> 0, value | 0, -1);
   }
 
   write16(address: number, value: number): void {
@@ -91,7 +93,7 @@ export class SystemControlSpace implements PpbDevice {
       return;
     }
     const shift = 8 * (address & 2);
-    this.writeWord((address >>> 0) & ~3, (value & 0xffff) << shift, 0xffff << shift);
+    this.writeWord((address & ~3) >>> 0, (value & 0xffff) << shift, 0xffff << shift);
   }
 
   write8(address: number, value: number): void {
@@ -101,31 +103,32 @@ export class SystemControlSpace implements PpbDevice {
       return;
     }
     const shift = 8 * (address & 3);
-    this.writeWord((address >>> 0) & ~3, (value & 0xff) << shift, 0xff << shift);
+    this.writeWord((address & ~3) >>> 0, (value & 0xff) << shift, 0xff << shift);
   }
 
   private isExternal(address: number): boolean {
     const a = address >>> 0;
-    if (a >= 0xe004_0000 && a < 0xe00f_f000) {
+    if (a >= PPB.TPIU && a < PPB.ROM_TABLE) {
       this.checkAccess(a, false);
       return true;
     }
     return false;
   }
 
+  /** `a`: a word address, as an unsigned number (the registers' addresses are compared with it). */
   private readWord(a: number): number {
     const cpu = this.cpu;
     const block = (a & ~0xfff) >>> 0;
     const offset = a & 0xfff;
     if (offset >= 0xfd0) return this.componentId(block, offset);
     switch (block) {
-      case 0xe000_1000:
-        return cpu.dwt.read(offset);
-      case 0xe000_2000:
-        return cpu.fpb.read(offset);
-      case 0xe000_e000:
-        return this.readScs(offset);
-      case 0xe00f_f000:
+      case PPB.DWT:
+        return cpu.dwt.read(a);
+      case PPB.FPB:
+        return cpu.fpb.read(a);
+      case PPB.SCS:
+        return this.readScs(a);
+      case PPB.ROM_TABLE:
         if (offset === 0xfcc) return 1; // MEMTYPE.SYSMEM: system memory is visible on this bus
         return offset < 4 * ROM_TABLE.length ? ROM_TABLE[offset >>> 2]! | 0 : 0;
       default:
@@ -139,64 +142,63 @@ export class SystemControlSpace implements PpbDevice {
     return ids[(offset - 0xfd0) >>> 2] ?? 0;
   }
 
-  private readScs(offset: number): number {
+  private readScs(a: number): number {
     const cpu = this.cpu;
-    if (offset === 0x004) return cpu.nvic.ictr;
-    if (offset >= 0x010 && offset < 0x020) return cpu.sysTick.read(offset);
-    if (offset >= 0x100 && offset < 0x5f0) return cpu.nvic.read(offset);
-    switch (offset) {
-      case 0xdf0:
+    if (a === NVIC_REG.ICTR) return cpu.nvic.ictr;
+    if (a >= SYST_REG.CSR && a <= SYST_REG.CALIB) return cpu.sysTick.read(a);
+    if (a >= NVIC_REG.ISER && a < IPR_END) return cpu.nvic.read(a);
+    switch (a) {
+      case DEBUG_REG.DHCSR:
         return cpu.debug.readDhcsr();
-      case 0xdf4:
+      case DEBUG_REG.DCRSR:
         return 0; // DCRSR is write-only
-      case 0xdf8:
+      case DEBUG_REG.DCRDR:
         return cpu.debug.dcrdr;
-      case 0xdfc:
+      case DEBUG_REG.DEMCR:
         return cpu.debug.readDemcr();
       default:
-        return cpu.scb.read(offset) ?? 0;
+        return cpu.scb.read(a) ?? 0;
     }
   }
 
   private writeWord(a: number, value: number, mask: number): void {
     const cpu = this.cpu;
     const block = (a & ~0xfff) >>> 0;
-    const offset = a & 0xfff;
-    if (block === 0xe000_1000) {
-      if (mask === -1) cpu.dwt.write(offset, value);
+    if (block === PPB.DWT) {
+      if (mask === -1) cpu.dwt.write(a, value);
       return;
     }
-    if (block === 0xe000_2000) {
-      if (mask === -1) cpu.fpb.write(offset, value);
+    if (block === PPB.FPB) {
+      if (mask === -1) cpu.fpb.write(a, value);
       return;
     }
-    if (block !== 0xe000_e000) return;
-    if (offset >= 0x010 && offset < 0x020) {
-      if (mask === -1) cpu.sysTick.write(offset, value);
+    if (block !== PPB.SCS) return;
+    if (a >= SYST_REG.CSR && a <= SYST_REG.CALIB) {
+      if (mask === -1) cpu.sysTick.write(a, value);
       return;
     }
-    if (offset >= 0x100 && offset < 0x5f0) {
-      cpu.nvic.write(offset, value, mask);
+    if (a >= NVIC_REG.ISER && a < IPR_END) {
+      cpu.nvic.write(a, value, mask);
       return;
     }
-    switch (offset) {
-      case 0xdf0:
+    switch (a) {
+      case DEBUG_REG.DHCSR:
         if (mask === -1) cpu.debug.writeDhcsr(value, this.fromDebugger);
         return;
-      case 0xdf4:
+      case DEBUG_REG.DCRSR:
         if (mask === -1) cpu.debug.writeDcrsr(value);
         return;
-      case 0xdf8:
+      case DEBUG_REG.DCRDR:
         cpu.debug.dcrdr = (cpu.debug.dcrdr & ~mask) | (value & mask);
         return;
-      case 0xdfc:
+      case DEBUG_REG.DEMCR:
         cpu.debug.writeDemcr((cpu.debug.readDemcr() & ~mask) | (value & mask));
         return;
-      case 0xf00:
+      case NVIC_REG.STIR:
         if (mask === -1) cpu.nvic.writeStir(value);
         return;
       default:
-        cpu.scb.write(offset, value, mask);
+        cpu.scb.write(a, value, mask);
     }
   }
 

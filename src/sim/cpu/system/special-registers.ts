@@ -1,6 +1,6 @@
 import type { Cpu } from '../cpu.js';
 import { ATTN } from './attention.js';
-import { CONTROL } from './bits.js';
+import { CONTROL } from '../../../arch/armv7m/special-registers.js';
 
 /** xPSR (B1.4.2): APSR N Z C V Q [31:27], IT[1:0] [26:25], T [24], GE [19:16], IT[7:2] [15:10], IPSR [8:0]. */
 export function readXpsr(cpu: Cpu): number {
@@ -121,7 +121,7 @@ export function writeSpecial(cpu: Cpu, sysm: number, mask: number, value: number
           break;
         case 4: {
           let control =
-            (cpu.control & ~(CONTROL.NPRIV | CONTROL.FPCA)) | (value & (CONTROL.NPRIV | CONTROL.FPCA));
+            (cpu.control & ~(CONTROL.nPRIV | CONTROL.FPCA)) | (value & (CONTROL.nPRIV | CONTROL.FPCA));
           if (cpu.ipsr === 0) control = (control & ~CONTROL.SPSEL) | (value & CONTROL.SPSEL);
           cpu.control = control;
           cpu.syncStackSelection();

@@ -1,11 +1,7 @@
 import type { Cpu } from '../cpu.js';
 import { EXCEPTION } from '../exceptions.js';
 import { ATTN } from './attention.js';
-
-const CSR_ENABLE = 1 << 0;
-const CSR_TICKINT = 1 << 1;
-const CSR_CLKSOURCE = 1 << 2;
-const CSR_COUNTFLAG = 1 << 16;
+import { SYST_CSR, SYST_REG, SYST_RVR } from '../../../arch/armv7m/systick.js';
 
 /**
  * SysTick (ARMv7-M B3.3): a 24-bit down-counter clocked by the core clock (CSR.CLKSOURCE = 1) or an
@@ -40,7 +36,7 @@ export class SysTick {
   }
 
   private get divider(): number {
-    return (this.csr & CSR_CLKSOURCE) !== 0 ? 1 : this.referenceDivider;
+    return (this.csr & SYST_CSR.CLKSOURCE) !== 0 ? 1 : this.referenceDivider;
   }
 
   private ticks(cycles: number): number {
@@ -49,7 +45,7 @@ export class SysTick {
 
   /** The counter value now (B3.3.5 SYST_CVR). */
   private current(): number {
-    if ((this.csr & CSR_ENABLE) === 0) return this.anchorValue;
+    if ((this.csr & SYST_CSR.ENABLE) === 0) return this.anchorValue;
     const elapsed = this.ticks(this.cpu.cycles) - this.anchorTick;
     if (elapsed <= this.anchorValue) return this.anchorValue - elapsed;
     if (this.rvr === 0) return 0;
@@ -61,7 +57,7 @@ export class SysTick {
   private reanchor(value: number): void {
     this.anchorValue = value;
     this.anchorTick = this.ticks(this.cpu.cycles);
-    if ((this.csr & CSR_ENABLE) === 0) this.nextZeroTick = Infinity;
+    if ((this.csr & SYST_CSR.ENABLE) === 0) this.nextZeroTick = Infinity;
     else if (value > 0) this.nextZeroTick = this.anchorTick + value;
     else this.nextZeroTick = this.rvr === 0 ? Infinity : this.anchorTick + 1 + this.rvr;
     this.schedule();
@@ -77,8 +73,8 @@ export class SysTick {
   update(): void {
     const now = this.ticks(this.cpu.cycles);
     if (now < this.nextZeroTick) return;
-    this.csr |= CSR_COUNTFLAG;
-    if ((this.csr & CSR_TICKINT) !== 0) this.cpu.nvic.setPending(EXCEPTION.SysTick);
+    this.csr |= SYST_CSR.COUNTFLAG;
+    if ((this.csr & SYST_CSR.TICKINT) !== 0) this.cpu.nvic.setPending(EXCEPTION.SysTick);
     if (this.rvr === 0) {
       this.nextZeroTick = Infinity;
     } else {
@@ -88,42 +84,42 @@ export class SysTick {
     this.schedule();
   }
 
-  /** Registers at offsets 0x010–0x01C from 0xE000E000. */
-  read(offset: number): number {
+  /** SYST_CSR, SYST_RVR, SYST_CVR, SYST_CALIB by address. */
+  read(address: number): number {
     this.update();
-    switch (offset) {
-      case 0x010: {
+    switch (address) {
+      case SYST_REG.CSR: {
         const value = this.csr;
-        this.csr &= ~CSR_COUNTFLAG; // COUNTFLAG clears on read (B3.3.3)
+        this.csr &= ~SYST_CSR.COUNTFLAG; // COUNTFLAG clears on read (B3.3.3)
         return value;
       }
-      case 0x014:
+      case SYST_REG.RVR:
         return this.rvr;
-      case 0x018:
+      case SYST_REG.CVR:
         return this.current();
       default:
         return this.calib | 0;
     }
   }
 
-  write(offset: number, value: number): void {
+  write(address: number, value: number): void {
     this.update();
-    switch (offset) {
-      case 0x010: {
+    switch (address) {
+      case SYST_REG.CSR: {
         const value0 = this.current();
-        this.csr = (this.csr & CSR_COUNTFLAG) | (value & (CSR_ENABLE | CSR_TICKINT | CSR_CLKSOURCE));
+        this.csr = (this.csr & SYST_CSR.COUNTFLAG) | (value & (SYST_CSR.ENABLE | SYST_CSR.TICKINT | SYST_CSR.CLKSOURCE));
         this.reanchor(value0);
         return;
       }
-      case 0x014: {
+      case SYST_REG.RVR: {
         const value0 = this.current();
-        this.rvr = value & 0xff_ffff;
+        this.rvr = value & SYST_RVR.RELOAD_MASK;
         this.reanchor(value0);
         return;
       }
-      case 0x018:
+      case SYST_REG.CVR:
         // Any write clears the counter and COUNTFLAG (B3.3.5); the next tick reloads RVR.
-        this.csr &= ~CSR_COUNTFLAG;
+        this.csr &= ~SYST_CSR.COUNTFLAG;
         this.reanchor(0);
         return;
       default:
