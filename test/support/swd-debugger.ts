@@ -1,69 +1,48 @@
 /**
  * A small debugger that reaches a target only through an SWD wire (the `SwdWire` contract), the way a
  * probe's firmware does: DP power-up, MEM-AP accesses through CSW/TAR/DRW/RDBUFF, halting through
- * DHCSR, core registers through DCRSR/DCRDR. Its register values come from ADIv5.2 and the ARMv7-M
- * ARM directly (not from the simulator's tables), so the board tests check the simulator against the
- * manuals rather than against itself.
+ * DHCSR, core registers through DCRSR/DCRDR. Its register facts are src/arch's transcription of
+ * ADIv5.2 and the ARMv7-M ARM (not the simulator's own implementation values), so the board tests
+ * check the simulator against the manuals rather than against itself; the peer tests check arch/.
  */
 import { readFileSync } from 'node:fs';
-import type { SwdWire } from '../../src/sim/soc/debug-port/swd.js';
+import {
+  AHB_AP_CSW,
+  CSW,
+  CSW_ADDRINC,
+  CSW_SIZE as CSW_SIZE_FIELD,
+  MEM_AP_REG as AP,
+  TAR_AUTOINCREMENT_MIN_BLOCK,
+} from '../../src/arch/adiv5/ap.js';
+import { ABORT, CTRL_STAT, DP_REG as DP } from '../../src/arch/adiv5/dp.js';
+import { DCRSR, DEBUG_REG as ARMV7M_DEBUG_REG, DEMCR, DHCSR } from '../../src/arch/armv7m/debug.js';
+import { AIRCR, SCB_REG } from '../../src/arch/armv7m/scb.js';
+import { SWD_ACK as ACK, type SwdWire } from '../../src/sim/soc/debug-port/swd.js';
 import { parseElf, type ElfFile } from '../../src/flash/image/elf-file.js';
 import { elfImage } from '../../src/flash/image/elf.js';
 import { DiscoveryBoard, type DiscoveryBoardOptions } from '../../src/sim/board/discovery.js';
 import { firmwareElf } from './paths.js';
 
-/** ACK values as the SwdWire contract gives them (ADIv5.2 §B4.2.3, LSB first). */
-const ACK = { OK: 0b001, WAIT: 0b010, FAULT: 0b100, NO_RESPONSE: 0b111 } as const;
+/** The names the board tests use for arch/'s field tables. */
+export { CTRL_STAT as CTRL_STAT_BITS, DEMCR as DEMCR_BITS, DHCSR as DHCSR_BITS };
 
-/** DP registers (ADIv5.2 §B2.2). */
-const DP = { DPIDR: 0x0, ABORT: 0x0, CTRL_STAT: 0x4, SELECT: 0x8, RDBUFF: 0xc } as const;
-/** MEM-AP registers (ADIv5.2 §C2.6). */
-const AP = { CSW: 0x00, TAR: 0x04, DRW: 0x0c } as const;
-
-export const CTRL_STAT_BITS = {
-  STICKYORUN: 1 << 1,
-  STICKYCMP: 1 << 4,
-  STICKYERR: 1 << 5,
-  READOK: 1 << 6,
-  WDATAERR: 1 << 7,
-  CDBGPWRUPREQ: 1 << 28,
-  CDBGPWRUPACK: 1 << 29,
-  CSYSPWRUPREQ: 1 << 30,
-  CSYSPWRUPACK: 1 << 31,
-} as const;
-const ABORT_ALL_CLEAR = 0x1e; // STKCMPCLR | STKERRCLR | WDERRCLR | ORUNERRCLR
+const ABORT_ALL_CLEAR = ABORT.STKCMPCLR | ABORT.STKERRCLR | ABORT.WDERRCLR | ABORT.ORUNERRCLR;
 
 /** CSW: DbgSwEnable-style defaults probes use (MasterType debug, HPROT1 privileged), size, single increment. */
-const CSW_BASE = 0x2300_0000;
-const CSW_INC_SINGLE = 0x10;
-const CSW_SIZE = { 1: 0, 2: 1, 4: 2 } as const;
+const CSW_BASE = AHB_AP_CSW.MASTERTYPE | AHB_AP_CSW.HPROT1 | AHB_AP_CSW.HPROT0;
+const CSW_INC_SINGLE = CSW_ADDRINC.SINGLE << CSW.ADDRINC_SHIFT;
+const BLOCK = TAR_AUTOINCREMENT_MIN_BLOCK;
+const CSW_SIZE = { 1: CSW_SIZE_FIELD.BYTE, 2: CSW_SIZE_FIELD.HALFWORD, 4: CSW_SIZE_FIELD.WORD } as const;
 
-/** ARMv7-M debug registers (ARMv7-M ARM C1.6). */
+/** The registers the board tests reach (ARMv7-M ARM C1.6, B3.2). */
 export const DEBUG_REG = {
-  DHCSR: 0xe000_edf0,
-  DCRSR: 0xe000_edf4,
-  DCRDR: 0xe000_edf8,
-  DEMCR: 0xe000_edfc,
-  AIRCR: 0xe000_ed0c,
-  CFSR: 0xe000_ed28,
-  HFSR: 0xe000_ed2c,
+  ...ARMV7M_DEBUG_REG,
+  AIRCR: SCB_REG.AIRCR,
+  CFSR: SCB_REG.CFSR,
+  HFSR: SCB_REG.HFSR,
 } as const;
-export const DHCSR_BITS = {
-  DBGKEY: 0xa05f_0000,
-  C_DEBUGEN: 1 << 0,
-  C_HALT: 1 << 1,
-  C_STEP: 1 << 2,
-  C_MASKINTS: 1 << 3,
-  S_REGRDY: 1 << 16,
-  S_HALT: 1 << 17,
-  S_SLEEP: 1 << 18,
-  S_LOCKUP: 1 << 19,
-  S_RETIRE_ST: 1 << 24,
-  S_RESET_ST: 1 << 25,
-} as const;
-export const DEMCR_BITS = { VC_CORERESET: 1 << 0, VC_HARDERR: 1 << 10, TRCENA: 1 << 24 } as const;
-/** DCRSR.REGSEL (ARMv7-M ARM C1.6.3). */
-export const REGSEL = { R0: 0, SP: 13, LR: 14, PC: 15, XPSR: 16, MSP: 17, PSP: 18 } as const;
+/** DCRSR.REGSEL with the names a debugger's user knows (PC, XPSR): the ST-Link's, the same numbers. */
+export { REGSEL } from '../../src/protocol/regsel.js';
 
 export type DebugFailure = 'no-response' | 'fault' | 'wait-timeout' | 'timeout';
 
@@ -138,8 +117,8 @@ export class SwdDebugger {
     const dpidr = this.dpRead(DP.DPIDR);
     this.dpWrite(DP.ABORT, ABORT_ALL_CLEAR);
     this.dpWrite(DP.SELECT, 0);
-    this.dpWrite(DP.CTRL_STAT, CTRL_STAT_BITS.CDBGPWRUPREQ | CTRL_STAT_BITS.CSYSPWRUPREQ);
-    const acks = CTRL_STAT_BITS.CDBGPWRUPACK | CTRL_STAT_BITS.CSYSPWRUPACK;
+    this.dpWrite(DP.CTRL_STAT, CTRL_STAT.CDBGPWRUPREQ | CTRL_STAT.CSYSPWRUPREQ);
+    const acks = CTRL_STAT.CDBGPWRUPACK | CTRL_STAT.CSYSPWRUPACK;
     for (let tries = 0; (this.dpRead(DP.CTRL_STAT) & acks) !== acks; tries++) {
       if (tries > 100) throw new SwdDebuggerError('timeout', 'debug power-up not acknowledged');
     }
@@ -197,7 +176,7 @@ export class SwdDebugger {
     let i = 0;
     while (i < words) {
       const at = (address + 4 * i) >>> 0;
-      const chunk = Math.min(words - i, (0x400 - (at & 0x3ff)) >>> 2);
+      const chunk = Math.min(words - i, (BLOCK - (at & (BLOCK - 1))) >>> 2);
       this.apWrite(AP.TAR, at);
       this.transact(() => this.wire.read(true, AP.DRW), 'block read');
       for (let k = 1; k < chunk; k++) {
@@ -214,7 +193,7 @@ export class SwdDebugger {
     let i = 0;
     while (i < data.length) {
       const at = (address + 4 * i) >>> 0;
-      const chunk = Math.min(data.length - i, (0x400 - (at & 0x3ff)) >>> 2);
+      const chunk = Math.min(data.length - i, (BLOCK - (at & (BLOCK - 1))) >>> 2);
       this.apWrite(AP.TAR, at);
       for (let k = 0; k < chunk; k++) this.apWrite(AP.DRW, data[i + k]!);
       i += chunk;
@@ -230,27 +209,27 @@ export class SwdDebugger {
 
   /** Writes the DHCSR control bits (with the key). */
   setDhcsr(controls: number): void {
-    this.write32(DEBUG_REG.DHCSR, (DHCSR_BITS.DBGKEY | (controls & 0xffff)) >>> 0);
+    this.write32(DEBUG_REG.DHCSR, (DHCSR.DBGKEY | (controls & 0xffff)) >>> 0);
   }
 
   halt(): void {
-    this.setDhcsr(DHCSR_BITS.C_DEBUGEN | DHCSR_BITS.C_HALT);
-    for (let tries = 0; (this.dhcsr() & DHCSR_BITS.S_HALT) === 0; tries++) {
+    this.setDhcsr(DHCSR.C_DEBUGEN | DHCSR.C_HALT);
+    for (let tries = 0; (this.dhcsr() & DHCSR.S_HALT) === 0; tries++) {
       if (tries > 100) throw new SwdDebuggerError('timeout', 'core did not halt');
     }
   }
 
   resume(): void {
-    this.setDhcsr(DHCSR_BITS.C_DEBUGEN);
+    this.setDhcsr(DHCSR.C_DEBUGEN);
   }
 
   isHalted(): boolean {
-    return (this.dhcsr() & DHCSR_BITS.S_HALT) !== 0;
+    return (this.dhcsr() & DHCSR.S_HALT) !== 0;
   }
 
   readRegister(regsel: number): number {
-    this.write32(DEBUG_REG.DCRSR, regsel & 0x7f);
-    for (let tries = 0; (this.dhcsr() & DHCSR_BITS.S_REGRDY) === 0; tries++) {
+    this.write32(DEBUG_REG.DCRSR, regsel & DCRSR.REGSEL_MASK);
+    for (let tries = 0; (this.dhcsr() & DHCSR.S_REGRDY) === 0; tries++) {
       if (tries > 100) throw new SwdDebuggerError('timeout', 'DCRSR transfer did not complete');
     }
     return this.read32(DEBUG_REG.DCRDR);
@@ -258,15 +237,15 @@ export class SwdDebugger {
 
   writeRegister(regsel: number, value: number): void {
     this.write32(DEBUG_REG.DCRDR, value >>> 0);
-    this.write32(DEBUG_REG.DCRSR, (1 << 16) | (regsel & 0x7f));
-    for (let tries = 0; (this.dhcsr() & DHCSR_BITS.S_REGRDY) === 0; tries++) {
+    this.write32(DEBUG_REG.DCRSR, DCRSR.REGWnR | (regsel & DCRSR.REGSEL_MASK));
+    for (let tries = 0; (this.dhcsr() & DHCSR.S_REGRDY) === 0; tries++) {
       if (tries > 100) throw new SwdDebuggerError('timeout', 'DCRSR transfer did not complete');
     }
   }
 
   /** SYSRESETREQ through AIRCR (ARMv7-M ARM B3.2.6). */
   systemReset(): void {
-    this.write32(DEBUG_REG.AIRCR, 0x05fa_0004);
+    this.write32(DEBUG_REG.AIRCR, AIRCR.VECTKEY | AIRCR.SYSRESETREQ);
   }
 }
 

@@ -50,6 +50,15 @@ export const CSW_ADDRINC = {
   PACKED: 0b10,
 } as const;
 
+/** BASE (C2.6, BASE): where the AP's debug components are described (a ROM table), if anywhere. */
+export const MEM_AP_BASE = {
+  /** A debug entry is present. */
+  P: 1 << 0,
+  /** 1: the ADIv5 format (0: legacy). */
+  FORMAT: 1 << 1,
+  BASEADDR_MASK: 0xffff_f000,
+} as const;
+
 /**
  * The Prot bits of CSW as the Cortex-M3/M4 AHB-AP uses them (Cortex-M4 TRM r0p1 and Cortex-M3 TRM,
  * AHB-AP): HPROT[0] data access, HPROT[1] privileged, and MasterType (1: the access is the

@@ -1,5 +1,6 @@
-import { AHB_AP_REG, CSW_WORD_INC, connect, expectOk } from '../soc/debug-port/testing.js';
-import { DP_REG } from '../soc/debug-port/swd.js';
+import { MEM_AP_REG } from '../../arch/adiv5/ap.js';
+import { DP_REG } from '../../arch/adiv5/dp.js';
+import { CSW_WORD_INC, connect, expectOk } from '../soc/debug-port/testing.js';
 import type { DiscoveryBoard } from './discovery.js';
 
 /**
@@ -9,21 +10,21 @@ import type { DiscoveryBoard } from './discovery.js';
 export class SwdDebuggerLite {
   constructor(private readonly board: DiscoveryBoard) {
     connect(board.swd);
-    expectOk(board.swd.write(true, AHB_AP_REG.CSW, CSW_WORD_INC));
+    expectOk(board.swd.write(true, MEM_AP_REG.CSW, CSW_WORD_INC));
   }
 
   read32(address: number): number {
     const swd = this.board.swd;
-    expectOk(swd.write(true, AHB_AP_REG.TAR, address));
-    expectOk(swd.read(true, AHB_AP_REG.DRW));
+    expectOk(swd.write(true, MEM_AP_REG.TAR, address));
+    expectOk(swd.read(true, MEM_AP_REG.DRW));
     expectOk(swd.read(false, DP_REG.RDBUFF));
     return swd.readData;
   }
 
   write32(address: number, value: number): void {
     const swd = this.board.swd;
-    expectOk(swd.write(true, AHB_AP_REG.TAR, address));
-    expectOk(swd.write(true, AHB_AP_REG.DRW, value));
+    expectOk(swd.write(true, MEM_AP_REG.TAR, address));
+    expectOk(swd.write(true, MEM_AP_REG.DRW, value));
     expectOk(swd.read(false, DP_REG.RDBUFF));
   }
 }

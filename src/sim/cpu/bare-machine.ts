@@ -1,7 +1,7 @@
 import { isBitBandAlias, readBitBand, writeBitBand } from './bitband.js';
 import { BusError, type Bus, type CodeRegion } from './bus.js';
 import { Cpu, type CpuOptions } from './cpu.js';
-import { PPB } from '../../arch/armv7m/memory-map.js';
+import { ADDRESS_MAP, PPB } from '../../arch/armv7m/memory-map.js';
 
 /**
  * A Cortex-M4F with 1 MiB of flash at 0x08000000 (aliased at 0x00000000), 128 KiB of SRAM at
@@ -69,7 +69,7 @@ export class BareMachine implements Bus {
   }
 
   private static isPeripheral(address: number): boolean {
-    return ((address >>> 0) - 0x4000_0000) >>> 0 < 0x2000_0000;
+    return ((address >>> 0) - ADDRESS_MAP.PERIPHERAL) >>> 0 < ADDRESS_MAP.RAM - ADDRESS_MAP.PERIPHERAL;
   }
 
   private static isPpb(address: number): boolean {

@@ -1,11 +1,10 @@
 import { compileBlock, endsBlock, isConditionalBranch, MAX_BLOCK_INSTRUCTIONS, type Block } from './block.js';
 import { BusError, type Bus } from './bus.js';
 import { EXCEPTION, InstructionAbort } from './exceptions.js';
-import { CFSR } from '../../arch/armv7m/scb.js';
+import { CCR, CFSR, SCR } from '../../arch/armv7m/scb.js';
 import { decodeThumb } from './isa/decode.js';
 import type { Executor } from './isa/executor.js';
 import { ATTN, ATTN_PERSISTENT } from './system/attention.js';
-import { CCR, SCR } from '../../arch/armv7m/scb.js';
 import { SLEEP } from './system/sleep-kind.js';
 import { Debug } from './system/debug.js';
 import { Dwt } from './system/dwt.js';

@@ -1,6 +1,7 @@
 import { STLINK_STATUS } from '../../protocol/status.js';
-import { DP_REG, SWD_ACK, type SwdAck, type SwdWire } from '../soc/debug-port/swd.js';
-import { ABORT, ABORT_CLEAR_STICKY, CTRL_STAT, selectValue } from './adiv5.js';
+import { ABORT, CTRL_STAT, DP_REG } from '../../arch/adiv5/dp.js';
+import { SWD_ACK, type SwdAck, type SwdWire } from '../soc/debug-port/swd.js';
+import { ABORT_CLEAR_STICKY, selectValue } from './registers.js';
 import { SWD_LINE_RESET_CLOCKS, SWD_TRANSACTION_CLOCKS } from './timing.js';
 
 const OK = STLINK_STATUS.DEBUG_ERR_OK;

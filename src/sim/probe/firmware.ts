@@ -29,8 +29,8 @@ import {
   type RwMiscItem,
   type RwMiscResult,
 } from '../../protocol/replies.js';
-import { DP_REG } from '../soc/debug-port/swd.js';
-import { AIRCR_SYSRESETREQ, CSW, DCRSR_REGWNR, DEBUG_REG, DHCSR_S_REGRDY, MEM_AP } from './adiv5.js';
+import { DP_REG } from '../../arch/adiv5/dp.js';
+import { AIRCR_SYSRESETREQ, CSW, DCRSR_REGWNR, DEBUG_REG, DHCSR_S_REGRDY, MEM_AP } from './registers.js';
 import { DEFAULT_DAP_POLICY, ProbeDap, type DapPolicy } from './dap.js';
 import { MemAp, type AccessBytes } from './mem-ap.js';
 import type { ProbeModel } from './models.js';

@@ -1,6 +1,6 @@
 import { STLINK_STATUS } from '../../protocol/status.js';
-import { DP_REG } from '../soc/debug-port/swd.js';
-import { CSW, MEM_AP } from './adiv5.js';
+import { DP_REG } from '../../arch/adiv5/dp.js';
+import { CSW, MEM_AP } from './registers.js';
 import type { ProbeDap } from './dap.js';
 
 const OK = STLINK_STATUS.DEBUG_ERR_OK;

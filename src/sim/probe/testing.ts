@@ -1,6 +1,11 @@
 import { EventClock } from '../soc/event-clock.js';
-import { DP_REG, SWD_ACK, type SwdAck, type SwdWire } from '../soc/debug-port/swd.js';
-import { ABORT, CTRL_STAT, DEBUG_REG } from './adiv5.js';
+import { CSW, CSW_ADDRINC, MEM_AP_REG, TAR_AUTOINCREMENT_MIN_BLOCK } from '../../arch/adiv5/ap.js';
+import { ABORT, CTRL_STAT, DP_REG, SELECT } from '../../arch/adiv5/dp.js';
+import { DCRSR, DEBUG_REG, DHCSR } from '../../arch/armv7m/debug.js';
+import { DWT_REG } from '../../arch/armv7m/dwt.js';
+import { FPB_REG } from '../../arch/armv7m/fpb.js';
+import { AIRCR, SCB_REG } from '../../arch/armv7m/scb.js';
+import { SWD_ACK, type SwdAck, type SwdWire } from '../soc/debug-port/swd.js';
 import type { ProbeTargetLink } from './target-link.js';
 
 const STICKY = CTRL_STAT.STICKYERR | CTRL_STAT.WDATAERR | CTRL_STAT.STICKYORUN;
@@ -37,11 +42,11 @@ export class FakeSwdTarget implements SwdWire {
   aircrWrites = 0;
   /** Plain read/write words of the System Control Space the specs touch (DEMCR, MVFR0/1, FP_CTRL, DWT_CTRL). */
   readonly scsWords = new Map<number, number>([
-    [0xe000edfc, 0],
-    [0xe000ef40, 0x10110021],
-    [0xe000ef44, 0x11000011],
-    [0xe0002000, 0x260],
-    [0xe0001000, 0x40000000],
+    [DEBUG_REG.DEMCR, 0],
+    [SCB_REG.MVFR0, 0x10110021],
+    [SCB_REG.MVFR1, 0x11000011],
+    [FPB_REG.CTRL, 0x260],
+    [DWT_REG.CTRL, 0x40000000],
   ]);
 
   private connected = false;
@@ -80,7 +85,7 @@ export class FakeSwdTarget implements SwdWire {
     }
     // Posted: this transaction returns the previous AP read's result and starts a new one.
     this.readData = this.rdbuff;
-    this.rdbuff = this.apRead((this.select & 0xf0) | address);
+    this.rdbuff = this.apRead((this.select & SELECT.APBANKSEL_MASK) | address);
     return SWD_ACK.OK;
   }
 
@@ -96,7 +101,7 @@ export class FakeSwdTarget implements SwdWire {
     if (this.ctrlStat & STICKY) return SWD_ACK.FAULT;
     if (this.waiting(apNotDp)) return SWD_ACK.WAIT;
     if (apNotDp) {
-      this.apWrite((this.select & 0xf0) | address, value >>> 0);
+      this.apWrite((this.select & SELECT.APBANKSEL_MASK) | address, value >>> 0);
       return SWD_ACK.OK;
     }
     if (address === DP_REG.SELECT) this.select = value >>> 0;
@@ -122,22 +127,22 @@ export class FakeSwdTarget implements SwdWire {
   }
 
   private get apsel(): number {
-    return this.select >>> 24;
+    return this.select >>> SELECT.APSEL_SHIFT;
   }
 
   private apRead(register: number): number {
     if (this.apsel !== 0) return 0;
     switch (register) {
-      case 0x00:
+      case MEM_AP_REG.CSW:
         return this.csw;
-      case 0x04:
+      case MEM_AP_REG.TAR:
         return this.tar;
-      case 0x0c: {
+      case MEM_AP_REG.DRW: {
         const value = this.busRead(this.tar);
         this.advance();
         return value;
       }
-      case 0xfc:
+      case MEM_AP_REG.IDR:
         return FakeSwdTarget.AHB_AP_IDR;
       default:
         return 0;
@@ -146,22 +151,23 @@ export class FakeSwdTarget implements SwdWire {
 
   private apWrite(register: number, value: number): void {
     if (this.apsel !== 0) return;
-    if (register === 0x00) this.csw = value;
-    else if (register === 0x04) this.tar = value;
-    else if (register === 0x0c) {
+    if (register === MEM_AP_REG.CSW) this.csw = value;
+    else if (register === MEM_AP_REG.TAR) this.tar = value;
+    else if (register === MEM_AP_REG.DRW) {
       this.busWrite(this.tar, value);
       this.advance();
     }
   }
 
   private get size(): number {
-    return 1 << (this.csw & 0x7);
+    return 1 << (this.csw & CSW.SIZE_MASK);
   }
 
   /** TAR[9:0] increments; the upper bits stay (ADIv5 §C2.2.2 minimum). */
   private advance(): void {
-    if ((this.csw & 0x30) !== 0x10) return;
-    this.tar = ((this.tar & ~0x3ff) | ((this.tar + this.size) & 0x3ff)) >>> 0;
+    if ((this.csw & CSW.ADDRINC_MASK) >>> CSW.ADDRINC_SHIFT !== CSW_ADDRINC.SINGLE) return;
+    const carry = TAR_AUTOINCREMENT_MIN_BLOCK - 1;
+    this.tar = ((this.tar & ~carry) | ((this.tar + this.size) & carry)) >>> 0;
   }
 
   private busError(): number {
@@ -203,15 +209,20 @@ export class FakeSwdTarget implements SwdWire {
 
   private ppbRead(address: number): number | undefined {
     switch (address) {
-      case 0xe000ed00:
+      case SCB_REG.CPUID:
         return FakeSwdTarget.CPUID;
       case DEBUG_REG.DHCSR:
         // S_REGRDY and S_HALT while halted, plus S_RESET_ST under NRST.
-        return (this.dhcsrControl | (this.halted ? 0x30000 : 0) | (this.nrstLow ? 1 << 25 : 0)) >>> 0;
+        return (
+          (this.dhcsrControl |
+            (this.halted ? DHCSR.S_REGRDY | DHCSR.S_HALT : 0) |
+            (this.nrstLow ? DHCSR.S_RESET_ST : 0)) >>>
+          0
+        );
       case DEBUG_REG.DCRDR:
         return this.dcrdr;
-      case DEBUG_REG.AIRCR:
-        return 0xfa050000;
+      case SCB_REG.AIRCR:
+        return AIRCR.VECTKEYSTAT;
       default:
         return this.scsWords.get(address);
     }
@@ -220,20 +231,20 @@ export class FakeSwdTarget implements SwdWire {
   private ppbWrite(address: number, value: number): boolean {
     switch (address) {
       case DEBUG_REG.DHCSR:
-        if (value >>> 16 === 0xa05f) this.dhcsrControl = value & 0xf;
+        if (value >>> 16 === DHCSR.DBGKEY >>> 16) this.dhcsrControl = value & 0xf;
         return true;
       case DEBUG_REG.DCRSR:
         if (this.halted) {
-          const regsel = value & 0x7f;
-          if (value & 0x10000) this.registers[regsel] = this.dcrdr;
+          const regsel = value & DCRSR.REGSEL_MASK;
+          if (value & DCRSR.REGWnR) this.registers[regsel] = this.dcrdr;
           else this.dcrdr = this.registers[regsel] ?? 0;
         }
         return true;
       case DEBUG_REG.DCRDR:
         this.dcrdr = value;
         return true;
-      case DEBUG_REG.AIRCR:
-        if (value >>> 16 === 0x05fa && value & 0x4) this.aircrWrites++;
+      case SCB_REG.AIRCR:
+        if (value >>> 16 === AIRCR.VECTKEY >>> 16 && value & AIRCR.SYSRESETREQ) this.aircrWrites++;
         return true;
       default:
         if (!this.scsWords.has(address)) return false;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, hexBytes, u16le, u32le } from '../../util/bytes.js';
 import { encodeRequest, type CommandKind, type CommandParams } from '../../protocol/commands.js';
-import { CTRL_STAT } from './adiv5.js';
+import { CTRL_STAT } from '../../arch/adiv5/dp.js';
 import { FakeBoard } from './testing.js';
 import { SWD_LINE_RESET_CLOCKS, SWD_TRANSACTION_CLOCKS, V2_USB_TIMING, V3_USB_TIMING } from './timing.js';
 import { VirtualStLinkDevice, type DataPhase } from './virtual-stlink.js';

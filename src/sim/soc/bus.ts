@@ -1,3 +1,4 @@
+import { ADDRESS_MAP, PPB } from '../../arch/armv7m/memory-map.js';
 import { isBitBandAlias, readBitBand, writeBitBand } from '../cpu/bitband.js';
 import { BusError, type Bus, type CodeRegion, type FastReadWindow } from '../cpu/bus.js';
 import type { PpbDevice } from '../cpu/system/scs.js';
@@ -282,11 +283,11 @@ export class SocBus implements Bus {
 
   private slowRead(address: number, size: AccessSize): number {
     const a = address >>> 0;
-    if (a >= 0x4000_0000 && a < 0x6000_0000) {
+    if (a >= ADDRESS_MAP.PERIPHERAL && a < ADDRESS_MAP.RAM) {
       if (isBitBandAlias(a)) return readBitBand(this, a, size);
       return this.peripheralRead(a, size);
     }
-    if (a >= 0xe000_0000 && a < 0xe010_0000) {
+    if (a >= PPB.BASE && a < PPB.BASE + PPB.SIZE) {
       const ppb = this.host.ppb(this.fromDebugger);
       return size === 4 ? ppb.read32(a) : size === 2 ? ppb.read16(a) : ppb.read8(a);
     }
@@ -315,12 +316,12 @@ export class SocBus implements Bus {
 
   private slowWrite(address: number, size: AccessSize, value: number): void {
     const a = address >>> 0;
-    if (a >= 0x4000_0000 && a < 0x6000_0000) {
+    if (a >= ADDRESS_MAP.PERIPHERAL && a < ADDRESS_MAP.RAM) {
       if (isBitBandAlias(a)) writeBitBand(this, a, size, value);
       else this.peripheralWrite(a, size, value);
       return;
     }
-    if (a >= 0xe000_0000 && a < 0xe010_0000) {
+    if (a >= PPB.BASE && a < PPB.BASE + PPB.SIZE) {
       const ppb = this.host.ppb(this.fromDebugger);
       if (size === 4) ppb.write32(a, value);
       else if (size === 2) ppb.write16(a, value);

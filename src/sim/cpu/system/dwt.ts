@@ -79,7 +79,11 @@ export class Dwt {
       for (let i = 0; i < COMPARATORS; i++) {
         const f = this.func[i]! & DWT_FUNCTION.FUNCTION_MASK;
         if (f === WATCH.PC) pc = true;
-        else if (f >= WATCH.READ && f <= WATCH.READ_WRITE && (this.func[i]! & DWT_FUNCTION.DATAVMATCH) === 0) {
+        else if (
+          f >= WATCH.READ &&
+          f <= WATCH.READ_WRITE &&
+          (this.func[i]! & DWT_FUNCTION.DATAVMATCH) === 0
+        ) {
           data = true;
         }
       }

@@ -1,9 +1,8 @@
 import { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
 import { EXCEPTION } from '../exceptions.js';
-import { CFSR } from '../../../arch/armv7m/scb.js';
+import { CCR, CFSR, FPCCR, HFSR } from '../../../arch/armv7m/scb.js';
 import { ATTN } from './attention.js';
-import { CCR, FPCCR, HFSR } from '../../../arch/armv7m/scb.js';
 import { CONTROL } from '../../../arch/armv7m/special-registers.js';
 import { DEMCR, DFSR, DHCSR } from '../../../arch/armv7m/debug.js';
 import { updateFpccr } from './fp-context.js';

@@ -1,9 +1,8 @@
 import { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
 import { EXCEPTION } from '../exceptions.js';
-import { CFSR } from '../../../arch/armv7m/scb.js';
+import { CCR, CFSR, FPCCR, SCR } from '../../../arch/armv7m/scb.js';
 import { ATTN } from './attention.js';
-import { CCR, FPCCR, SCR } from '../../../arch/armv7m/scb.js';
 import { CONTROL } from '../../../arch/armv7m/special-registers.js';
 import { DEMCR } from '../../../arch/armv7m/debug.js';
 import { SLEEP } from './sleep-kind.js';

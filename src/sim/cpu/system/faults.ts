@@ -1,9 +1,9 @@
 import type { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
 import { EXCEPTION } from '../exceptions.js';
-import { CFSR } from '../../../arch/armv7m/scb.js';
 import { DEMCR } from '../../../arch/armv7m/debug.js';
-import { HFSR } from '../../../arch/armv7m/scb.js';
+import { ADDRESS_MAP } from '../../../arch/armv7m/memory-map.js';
+import { CCR, CFSR, HFSR } from '../../../arch/armv7m/scb.js';
 
 /**
  * Makes `exception` pending for a synchronous event (a fault, SVC, BKPT with the monitor), applying
@@ -47,7 +47,7 @@ export function usageFaultCatch(cfsrBit: number): number {
  * complete (B3.2.8). Returns true if an exception is to be taken.
  */
 export function busFaultFor(cpu: Cpu, error: BusError): boolean {
-  if ((cpu.scb.ccr & 0x100) !== 0 && cpu.nvic.executionPriority(false) < 0) {
+  if ((cpu.scb.ccr & CCR.BFHFNMIGN) !== 0 && cpu.nvic.executionPriority(false) < 0) {
     cpu.pc = cpu.nextPc;
     return false;
   }
@@ -62,7 +62,7 @@ export function busFaultFor(cpu: Cpu, error: BusError): boolean {
  */
 export function fetchFault(cpu: Cpu, address: number): boolean {
   const a = address >>> 0;
-  if ((a >= 0x4000_0000 && a < 0x6000_0000) || a >= 0xa000_0000) {
+  if ((a >= ADDRESS_MAP.PERIPHERAL && a < ADDRESS_MAP.RAM) || a >= ADDRESS_MAP.DEVICE) {
     cpu.scb.cfsr |= CFSR.IACCVIOL;
     return pendFault(cpu, EXCEPTION.MemManage, DEMCR.VC_MMERR);
   }

@@ -1,10 +1,9 @@
 import { BusError } from '../bus.js';
 import type { Cpu } from '../cpu.js';
 import { EXCEPTION, InstructionAbort } from '../exceptions.js';
-import { CFSR } from '../../../arch/armv7m/scb.js';
+import { CFSR, FPCCR, HFSR } from '../../../arch/armv7m/scb.js';
 import { CONTROL } from '../../../arch/armv7m/special-registers.js';
 import { DEMCR } from '../../../arch/armv7m/debug.js';
-import { FPCCR, HFSR } from '../../../arch/armv7m/scb.js';
 
 /** FPSCR fields a new FP context takes from FPDSCR: AHP, DN, FZ, RMode (B3.2.22). */
 const FPDSCR_FIELDS = 0x07c0_0000;

@@ -7,7 +7,8 @@ const LITERAL_COMPARATORS = 2;
 const COMPARATORS = CODE_COMPARATORS + LITERAL_COMPARATORS;
 const COMPARATORS_END = FPB_REG.COMP0 + 4 * COMPARATORS;
 /** NUM_CODE = 6, NUM_LIT = 2, REV 0 (FPB version 1): reads 0x260 | ENABLE. */
-const CTRL_ID = (CODE_COMPARATORS << FP_CTRL.NUM_CODE1_SHIFT) | (LITERAL_COMPARATORS << FP_CTRL.NUM_LIT_SHIFT);
+const CTRL_ID =
+  (CODE_COMPARATORS << FP_CTRL.NUM_CODE1_SHIFT) | (LITERAL_COMPARATORS << FP_CTRL.NUM_LIT_SHIFT);
 
 /**
  * The Flash Patch and Breakpoint unit (ARMv7-M C1.11), at 0xE0002000: FP_CTRL, FP_REMAP and
@@ -56,7 +57,8 @@ export class Fpb {
     let any = false;
     for (let i = 0; i < CODE_COMPARATORS; i++) {
       const comp = this.comp[i]!;
-      if ((comp & FP_COMP.ENABLE) !== 0 && comp >>> FP_COMP.REPLACE_SHIFT !== FP_COMP_REPLACE.REMAP) any = true;
+      if ((comp & FP_COMP.ENABLE) !== 0 && comp >>> FP_COMP.REPLACE_SHIFT !== FP_COMP_REPLACE.REMAP)
+        any = true;
     }
     const active = this.enable && any;
     if (active !== this.active) {
@@ -69,7 +71,8 @@ export class Fpb {
   read(address: number): number {
     if (address === FPB_REG.CTRL) return CTRL_ID | (this.enable ? FP_CTRL.ENABLE : 0);
     if (address === FPB_REG.REMAP) return this.remap;
-    if (address >= FPB_REG.COMP0 && address < COMPARATORS_END) return this.comp[(address - FPB_REG.COMP0) >>> 2]!;
+    if (address >= FPB_REG.COMP0 && address < COMPARATORS_END)
+      return this.comp[(address - FPB_REG.COMP0) >>> 2]!;
     return 0;
   }
 

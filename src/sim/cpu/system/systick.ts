@@ -107,7 +107,9 @@ export class SysTick {
     switch (address) {
       case SYST_REG.CSR: {
         const value0 = this.current();
-        this.csr = (this.csr & SYST_CSR.COUNTFLAG) | (value & (SYST_CSR.ENABLE | SYST_CSR.TICKINT | SYST_CSR.CLKSOURCE));
+        this.csr =
+          (this.csr & SYST_CSR.COUNTFLAG) |
+          (value & (SYST_CSR.ENABLE | SYST_CSR.TICKINT | SYST_CSR.CLKSOURCE));
         this.reanchor(value0);
         return;
       }

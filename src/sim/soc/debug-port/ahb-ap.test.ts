@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AhbAp, AP_STATUS } from './ahb-ap.js';
-import { AHB_AP_REG, CSW_ADDRINC, CSW_SIZE } from './dap-registers.js';
+import { CSW_ADDRINC, CSW_SIZE, MEM_AP_REG as AHB_AP_REG } from '../../../arch/adiv5/ap.js';
 import { FakeDapTarget } from './testing.js';
 
 function setup(): { ap: AhbAp; target: FakeDapTarget } {

@@ -1,12 +1,10 @@
 import { BusError } from '../../cpu/bus.js';
 import type { AccessSize } from '../peripheral.js';
+import { AHB_AP_CSW, CSW, CSW_ADDRINC, MEM_AP_REG } from '../../../arch/adiv5/ap.js';
 import {
   AHB_AP_BASE,
   AHB_AP_CFG,
   AHB_AP_IDR,
-  AHB_AP_REG,
-  CSW,
-  CSW_ADDRINC,
   CSW_RESET,
   CSW_WRITABLE,
   TAR_INCREMENT_BLOCK,
@@ -98,21 +96,21 @@ export class AhbAp {
 
   read(register: number): ApStatus {
     switch (register) {
-      case AHB_AP_REG.CSW:
+      case MEM_AP_REG.CSW:
         this.value =
           (this.csw | (this.stalled !== undefined && this.now < this.stalled.readyAt ? CSW.TRINPROG : 0)) >>>
           0;
         return AP_STATUS.OK;
-      case AHB_AP_REG.TAR:
+      case MEM_AP_REG.TAR:
         this.value = this.tar >>> 0;
         return AP_STATUS.OK;
-      case AHB_AP_REG.CFG:
+      case MEM_AP_REG.CFG:
         this.value = AHB_AP_CFG;
         return AP_STATUS.OK;
-      case AHB_AP_REG.BASE:
+      case MEM_AP_REG.BASE:
         this.value = AHB_AP_BASE;
         return AP_STATUS.OK;
-      case AHB_AP_REG.IDR:
+      case MEM_AP_REG.IDR:
         this.value = AHB_AP_IDR;
         return AP_STATUS.OK;
       default:
@@ -127,10 +125,11 @@ export class AhbAp {
 
   write(register: number, value: number): ApStatus {
     switch (register) {
-      case AHB_AP_REG.CSW:
-        this.csw = ((this.csw & ~CSW_WRITABLE) | (value & CSW_WRITABLE) | CSW.HPROT0 | CSW.DBGSTATUS) >>> 0;
+      case MEM_AP_REG.CSW:
+        this.csw =
+          ((this.csw & ~CSW_WRITABLE) | (value & CSW_WRITABLE) | AHB_AP_CSW.HPROT0 | CSW.DEVICEEN) >>> 0;
         return AP_STATUS.OK;
-      case AHB_AP_REG.TAR:
+      case MEM_AP_REG.TAR:
         this.tar = value >>> 0;
         return AP_STATUS.OK;
       default:
@@ -152,8 +151,8 @@ export class AhbAp {
 
   /** BDn addresses TAR[31:4] + 4n and never increments TAR (ADIv5.2 C2.6, banked data registers). */
   private transferAddress(register: number): number {
-    if (register === AHB_AP_REG.DRW) return this.tar;
-    return ((this.tar & ~0xf) | (register - AHB_AP_REG.BD0) | (this.tar & 0x3)) >>> 0;
+    if (register === MEM_AP_REG.DRW) return this.tar;
+    return ((this.tar & ~0xf) | (register - MEM_AP_REG.BD0) | (this.tar & 0x3)) >>> 0;
   }
 
   private stallAhead(register: number, write: boolean, value: number): boolean {
@@ -169,7 +168,7 @@ export class AhbAp {
       this.value = 0; // reserved Size: no transfer
       return AP_STATUS.OK;
     }
-    const increments = register === AHB_AP_REG.DRW ? this.addrInc : CSW_ADDRINC.OFF;
+    const increments = register === MEM_AP_REG.DRW ? this.addrInc : CSW_ADDRINC.OFF;
     let address = this.transferAddress(register);
     const count = increments === CSW_ADDRINC.PACKED ? packedCount(address, size) : 1;
     let word = 0;
@@ -196,7 +195,7 @@ export class AhbAp {
   private transferWrite(register: number, value: number): ApStatus {
     const size = SIZE_BYTES[this.sizeCode];
     if (size === undefined) return AP_STATUS.OK;
-    const increments = register === AHB_AP_REG.DRW ? this.addrInc : CSW_ADDRINC.OFF;
+    const increments = register === MEM_AP_REG.DRW ? this.addrInc : CSW_ADDRINC.OFF;
     let address = this.transferAddress(register);
     const count = increments === CSW_ADDRINC.PACKED ? packedCount(address, size) : 1;
     for (let i = 0; i < count; i++) {
@@ -223,7 +222,7 @@ export class AhbAp {
 }
 
 function isTransferRegister(register: number): boolean {
-  return register === AHB_AP_REG.DRW || (register >= AHB_AP_REG.BD0 && register <= AHB_AP_REG.BD3);
+  return register === MEM_AP_REG.DRW || (register >= MEM_AP_REG.BD0 && register <= MEM_AP_REG.BD3);
 }
 
 /** Packed transfers fill the rest of the data word from TAR's lane on (ADIv5.2 C2.2, packed transfers). */

@@ -1,35 +1,17 @@
 /**
- * Register layouts of the Cortex-M4's debug access port: the SW-DP (ADIv5.2 B2.2, DPv1) and the
- * AHB-AP, a MEM-AP (ADIv5.2 C2.6; Cortex-M4 TRM r0p1, AHB-AP). Names as ADIv5 spells them.
+ * What the Cortex-M4's debug access port implements of the ADIv5 registers (arch/adiv5): the SW-DP
+ * (ADIv5.2 B2.2, DPv1) and the AHB-AP, a MEM-AP (ADIv5.2 C2.6; Cortex-M4 TRM r0p1, AHB-AP) — their
+ * identification values, reset values and which bits a write changes.
  */
+import { AHB_AP_CSW, CSW, MEM_AP_BASE } from '../../../arch/adiv5/ap.js';
+import { CTRL_STAT, WCR } from '../../../arch/adiv5/dp.js';
+import { PPB } from '../../../arch/armv7m/memory-map.js';
 
 /**
  * DPIDR of the STM32F4's SW-DP: designer ARM (0x23B), DPv1, part 0xBA, revision 2 (RM0090, Debug
  * support: SW-DP ID code).
  */
 export const DPIDR_VALUE = 0x2ba0_1477;
-
-/** CTRL/STAT (ADIv5.2 B2.2, CTRL/STAT). */
-export const CTRL_STAT = {
-  ORUNDETECT: 1 << 0,
-  STICKYORUN: 1 << 1,
-  TRNMODE_SHIFT: 2,
-  TRNMODE_MASK: 0x3 << 2,
-  STICKYCMP: 1 << 4,
-  STICKYERR: 1 << 5,
-  READOK: 1 << 6,
-  WDATAERR: 1 << 7,
-  MASKLANE_SHIFT: 8,
-  MASKLANE_MASK: 0xf << 8,
-  TRNCNT_SHIFT: 12,
-  TRNCNT_MASK: 0xfff << 12,
-  CDBGRSTREQ: 1 << 26,
-  CDBGRSTACK: 1 << 27,
-  CDBGPWRUPREQ: 1 << 28,
-  CDBGPWRUPACK: 1 << 29,
-  CSYSPWRUPREQ: 1 << 30,
-  CSYSPWRUPACK: 1 << 31,
-} as const;
 
 /** CTRL/STAT bits a write sets directly (the rest are status, or cleared through ABORT in SWD). */
 export const CTRL_STAT_WRITABLE =
@@ -45,45 +27,8 @@ export const CTRL_STAT_WRITABLE =
 export const CTRL_STAT_STICKY =
   CTRL_STAT.STICKYORUN | CTRL_STAT.STICKYCMP | CTRL_STAT.STICKYERR | CTRL_STAT.WDATAERR;
 
-/** CTRL/STAT.TRNMODE (ADIv5.2 B2.2, CTRL/STAT): pushed operations. */
-export const TRNMODE = { NORMAL: 0, PUSHED_VERIFY: 1, PUSHED_COMPARE: 2 } as const;
-
-/** ABORT (ADIv5.2 B2.2, ABORT), write-only. */
-export const ABORT = {
-  DAPABORT: 1 << 0,
-  STKCMPCLR: 1 << 1,
-  STKERRCLR: 1 << 2,
-  WDERRCLR: 1 << 3,
-  ORUNERRCLR: 1 << 4,
-} as const;
-
-/** SELECT (ADIv5.2 B2.2, SELECT; DPv1: bit 0 is CTRLSEL). */
-export const SELECT = {
-  APSEL_SHIFT: 24,
-  APBANKSEL_MASK: 0xf0,
-  CTRLSEL: 1 << 0,
-} as const;
-
-/**
- * WCR, the DPv1 wire control register at 0x4 with SELECT.CTRLSEL = 1 (ADIv5.2 B2.2, WCR): reset value
- * WIREMODE = 0b01 (synchronous), TURNROUND = 0 (one cycle), PRESCALER = 0.
- */
-export const WCR_RESET = 0x0000_0040;
-export const WCR_WRITABLE = 0x0000_03c7;
-
-/** AHB-AP register addresses (APBANKSEL:A[3:2]) (ADIv5.2 C2.6, MEM-AP register summary). */
-export const AHB_AP_REG = {
-  CSW: 0x00,
-  TAR: 0x04,
-  DRW: 0x0c,
-  BD0: 0x10,
-  BD1: 0x14,
-  BD2: 0x18,
-  BD3: 0x1c,
-  CFG: 0xf4,
-  BASE: 0xf8,
-  IDR: 0xfc,
-} as const;
+/** WCR's fields are all writable. */
+export const WCR_WRITABLE = WCR.PRESCALER_MASK | WCR.WIREMODE_MASK | WCR.TURNROUND_MASK;
 
 /**
  * CSW as the Cortex-M4's AHB-AP implements it (Cortex-M4 TRM r0p1, AHB-AP, which follows the
@@ -102,21 +47,8 @@ export const AHB_AP_REG = {
  * as the Cortex-M3 TRM's table gives; we could not check the M4 TRM's table itself. Probes write
  * CSW before using DRW, so nothing depends on it.
  */
-export const CSW = {
-  SIZE_MASK: 0x7,
-  ADDRINC_SHIFT: 4,
-  ADDRINC_MASK: 0x3 << 4,
-  DBGSTATUS: 1 << 6,
-  TRINPROG: 1 << 7,
-  HPROT0: 1 << 24,
-  HPROT1: 1 << 25,
-  MASTERTYPE: 1 << 29,
-} as const;
 export const CSW_RESET = 0x0300_0040;
-export const CSW_WRITABLE = CSW.SIZE_MASK | CSW.ADDRINC_MASK | CSW.HPROT1 | CSW.MASTERTYPE;
-
-export const CSW_SIZE = { BYTE: 0, HALFWORD: 1, WORD: 2 } as const;
-export const CSW_ADDRINC = { OFF: 0, SINGLE: 1, PACKED: 2 } as const;
+export const CSW_WRITABLE = CSW.SIZE_MASK | CSW.ADDRINC_MASK | AHB_AP_CSW.HPROT1 | AHB_AP_CSW.MASTERTYPE;
 
 /**
  * TAR auto-increment carries only within a 4 KiB block on the Cortex-M3/M4 AHB-AP (Cortex-M3 TRM
@@ -128,7 +60,7 @@ export const TAR_INCREMENT_BLOCK = 0x1000;
 
 /** CFG: little-endian, no large physical addresses or data (ADIv5.2 C2.6, CFG). */
 export const AHB_AP_CFG = 0x0000_0000;
-/** BASE: the Cortex-M4 ROM table at 0xE00FF000, present, ADIv5 format (Cortex-M4 TRM, AHB-AP). */
-export const AHB_AP_BASE = 0xe00f_f003;
+/** BASE: the Cortex-M4 ROM table, present, ADIv5 format (Cortex-M4 TRM, AHB-AP). */
+export const AHB_AP_BASE = (PPB.ROM_TABLE | MEM_AP_BASE.FORMAT | MEM_AP_BASE.P) >>> 0;
 /** IDR of the Cortex-M4's AHB-AP (Cortex-M4 TRM r0p1, AHB-AP): ARM, MEM-AP, AMBA AHB, revision 2. */
 export const AHB_AP_IDR = 0x2477_0011;

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SwDp } from './sw-dp.js';
-import { ABORT, AHB_AP_REG, CTRL_STAT, DPIDR_VALUE, SELECT, TRNMODE, WCR_RESET } from './dap-registers.js';
-import { DP_REG, SWD_ACK } from './swd.js';
+import { MEM_AP_REG as AHB_AP_REG } from '../../../arch/adiv5/ap.js';
+import { ABORT, CTRL_STAT, DP_REG, SELECT, TRNMODE, WCR_RESET } from '../../../arch/adiv5/dp.js';
+import { DPIDR_VALUE } from './dap-registers.js';
+import { SWD_ACK } from './swd.js';
 import { CSW_WORD_INC, FakeDapTarget, connect } from './testing.js';
 
 const { OK, WAIT, FAULT, NO_RESPONSE } = SWD_ACK;

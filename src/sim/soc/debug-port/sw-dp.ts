@@ -1,19 +1,10 @@
 import type { SilenceReason } from '../debug-port-rules.js';
-import {
-  ABORT,
-  AHB_AP_REG,
-  CTRL_STAT,
-  CTRL_STAT_STICKY,
-  CTRL_STAT_WRITABLE,
-  DPIDR_VALUE,
-  SELECT,
-  TRNMODE,
-  WCR_RESET,
-  WCR_WRITABLE,
-} from './dap-registers.js';
+import { MEM_AP_REG } from '../../../arch/adiv5/ap.js';
+import { ABORT, CTRL_STAT, DP_REG, SELECT, TRNMODE, WCR_RESET } from '../../../arch/adiv5/dp.js';
+import { CTRL_STAT_STICKY, CTRL_STAT_WRITABLE, DPIDR_VALUE, WCR_WRITABLE } from './dap-registers.js';
 import { AhbAp, AP_STATUS, SETTLED } from './ahb-ap.js';
 import type { DapTarget } from './dap-target.js';
-import { DP_REG, SWD_ACK, type SwdAck, type SwdWire } from './swd.js';
+import { SWD_ACK, type SwdAck, type SwdWire } from './swd.js';
 
 /**
  * Where the SW-DP's wire protocol stands (ADIv5.2 B4, line reset and DPIDR read): `jtag` after
@@ -219,7 +210,7 @@ export class SwDp implements SwdWire {
    * `rdbuff`, needs no AP power). Undefined when the access may go ahead.
    */
   private refusal(rdbuff: boolean, register = 0): SwdAck | undefined {
-    if (this.ap.blocks(rdbuff ? AHB_AP_REG.CSW : register)) {
+    if (this.ap.blocks(rdbuff ? MEM_AP_REG.CSW : register)) {
       this.ctrlStat &= ~CTRL_STAT.READOK;
       if ((this.ctrlStat & CTRL_STAT.ORUNDETECT) !== 0) this.ctrlStat |= CTRL_STAT.STICKYORUN;
       return SWD_ACK.WAIT;
@@ -231,7 +222,7 @@ export class SwDp implements SwdWire {
     if (rdbuff) return undefined;
     const value = this.ctrlStatValue;
     const transfer =
-      register === AHB_AP_REG.DRW || (register >= AHB_AP_REG.BD0 && register <= AHB_AP_REG.BD3);
+      register === MEM_AP_REG.DRW || (register >= MEM_AP_REG.BD0 && register <= MEM_AP_REG.BD3);
     const powered =
       (value & CTRL_STAT.CDBGPWRUPACK) !== 0 && (!transfer || (value & CTRL_STAT.CSYSPWRUPACK) !== 0);
     if (!powered) {

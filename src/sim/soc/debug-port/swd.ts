@@ -3,26 +3,14 @@
  * target's SW-DP (./sw-dp.ts) and the virtual ST-Link (src/sim/probe), which builds every ST-Link
  * command out of these transactions.
  */
+import { ACK } from '../../../arch/adiv5/swd.js';
 
 /**
- * The 3-bit ACK a target drives after a request header (ADIv5 §B4.2.3), LSB first on the wire. With no
- * target driving SWDIO the pull-up makes the probe read 0b111: no response.
+ * What a transaction returns: the target's ACK (ADIv5 §B4.2.3), or NO_RESPONSE, the 0b111 the probe
+ * reads when no target drives SWDIO (the pull-up).
  */
-export const SWD_ACK = { OK: 0b001, WAIT: 0b010, FAULT: 0b100, NO_RESPONSE: 0b111 } as const;
+export const SWD_ACK = { ...ACK, NO_RESPONSE: 0b111 } as const;
 export type SwdAck = (typeof SWD_ACK)[keyof typeof SWD_ACK];
-
-/** DP register addresses A[3:2] (ADIv5 §B2.2; DPv1 as the STM32F4's SW-DP, DPIDR 0x2BA01477). */
-export const DP_REG = {
-  /** Read: DPIDR. Write: ABORT. */
-  DPIDR: 0x0,
-  ABORT: 0x0,
-  /** CTRL/STAT (SELECT.DPBANKSEL = 0) or DLCR (1). */
-  CTRL_STAT: 0x4,
-  /** Write: SELECT. Read: RESEND. */
-  SELECT: 0x8,
-  RESEND: 0x8,
-  RDBUFF: 0xc,
-} as const;
 
 /** Clock cycles one transaction occupies on the wire (header 8, turnaround, ACK 3, data 32 + parity, turnaround, idle). */
 export const SWD_CLOCKS_PER_TRANSACTION = 46;

@@ -1,9 +1,11 @@
 import { BusError } from '../../cpu/bus.js';
 import type { SilenceReason } from '../debug-port-rules.js';
 import type { AccessSize } from '../peripheral.js';
-import { ABORT, CTRL_STAT, CSW_ADDRINC, CSW_SIZE, CSW_RESET, AHB_AP_REG } from './dap-registers.js';
+import { CSW, CSW_ADDRINC, CSW_SIZE } from '../../../arch/adiv5/ap.js';
+import { ABORT, CTRL_STAT, DP_REG } from '../../../arch/adiv5/dp.js';
+import { CSW_RESET } from './dap-registers.js';
 import type { DapTarget } from './dap-target.js';
-import { DP_REG, SWD_ACK, type SwdWire } from './swd.js';
+import { SWD_ACK, type SwdWire } from './swd.js';
 import { hex32 as hex } from '../../../util/bytes.js';
 
 /**
@@ -77,6 +79,7 @@ export function expectOk(ack: number): void {
 }
 
 /** CSW for word accesses with single auto-increment, as probes use it. */
-export const CSW_WORD_INC = (CSW_RESET & ~0x37) | (CSW_ADDRINC.SINGLE << 4) | CSW_SIZE.WORD;
-
-export { AHB_AP_REG };
+export const CSW_WORD_INC =
+  (CSW_RESET & ~(CSW.ADDRINC_MASK | CSW.SIZE_MASK)) |
+  (CSW_ADDRINC.SINGLE << CSW.ADDRINC_SHIFT) |
+  CSW_SIZE.WORD;
