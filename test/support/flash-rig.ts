@@ -13,14 +13,10 @@ import { StLink } from '../../src/probe/stlink.js';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
+import { DEBUG_REG, DHCSR } from '../../src/arch/armv7m/debug.js';
+import { REGSEL } from '../../src/arch/armv7m/regsel.js';
 
 export const KiB = 1024;
-const DHCSR = 0xe000_edf0;
-const DBGKEY = 0xa05f_0000;
-const C_DEBUGEN = 1;
-const C_HALT = 2;
-const C_MASKINTS = 8;
-const S_HALT = 1 << 17;
 
 const SECTOR_SIZES = [16, 16, 16, 16, 64, 128, 128, 128, 128, 128, 128, 128].map((k) => k * KiB);
 export const SECTORS = SECTOR_SIZES.map((size, index) => ({
@@ -43,16 +39,16 @@ export function algorithmCore(stlink: StLink): AlgorithmCore {
   return {
     async startAlgorithm(run: AlgorithmRun) {
       for (const [i, value] of run.args.entries()) await stlink.writeRegister(i, value);
-      await stlink.writeRegister(13, run.stack);
-      await stlink.writeRegister(16, 0x0100_0000);
-      await stlink.writeRegister(15, run.entry);
-      await stlink.writeDebugRegister(DHCSR, DBGKEY | C_DEBUGEN | C_MASKINTS);
+      await stlink.writeRegister(REGSEL.SP, run.stack);
+      await stlink.writeRegister(REGSEL.xPSR, 0x0100_0000);
+      await stlink.writeRegister(REGSEL.DebugReturnAddress, run.entry);
+      await stlink.writeDebugRegister(DEBUG_REG.DHCSR, DHCSR.DBGKEY | DHCSR.C_DEBUGEN | DHCSR.C_MASKINTS);
     },
     async isHalted() {
-      return ((await stlink.readDebugRegister(DHCSR)) & S_HALT) !== 0;
+      return ((await stlink.readDebugRegister(DEBUG_REG.DHCSR)) & DHCSR.S_HALT) !== 0;
     },
     async halt() {
-      await stlink.writeDebugRegister(DHCSR, DBGKEY | C_DEBUGEN | C_HALT);
+      await stlink.writeDebugRegister(DEBUG_REG.DHCSR, DHCSR.DBGKEY | DHCSR.C_DEBUGEN | DHCSR.C_HALT);
     },
     readCoreRegister: (index) => stlink.readRegister(index),
   };
@@ -98,7 +94,7 @@ export async function rig(preload?: Image): Promise<Rig> {
   };
   const stlink = await StLink.open(new InProcessTransport(counting));
   await stlink.enterSwd();
-  await stlink.writeDebugRegister(DHCSR, DBGKEY | C_DEBUGEN | C_HALT);
+  await stlink.writeDebugRegister(DEBUG_REG.DHCSR, DHCSR.DBGKEY | DHCSR.C_DEBUGEN | DHCSR.C_HALT);
   const flash = new Stm32f4Flash({
     memory: stlink,
     core: algorithmCore(stlink),
