@@ -1,5 +1,6 @@
 import { hex32, setU32le, u16le, u32le, u8 } from '../util/bytes.js';
 import { BadInputError, InternalError, TargetError, UnavailableError } from '../util/errors.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { DCRSR, DEBUG_REG, DHCSR } from '../arch/armv7m/debug.js';
 import { SCB_REG } from '../arch/armv7m/scb.js';
 import { NO_DATA, type DataPhase, type ProbeIdentity, type StLinkTransport } from '../transport/transport.js';
@@ -120,7 +121,7 @@ export class StLink {
   private opened: Opened | undefined;
   private tarBlock = 1024;
   private swdKHz: number | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly sleep: Sleep;
   private readonly waitRetry: WaitRetryPolicy;
 
@@ -462,9 +463,7 @@ export class StLink {
   }
 
   private exclusive<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(operation, operation);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(operation);
   }
 
   /** One exchange: the block and the data phase its parameters imply. */

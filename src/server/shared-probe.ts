@@ -1,3 +1,4 @@
+import { SerialQueue } from '../util/serial-queue.js';
 import { featuresOf, needsVersionEx, versionFromGetVersion } from '../protocol/version.js';
 import { STLINK_STATUS_TABLE } from '../protocol/status.js';
 import { REPLY_LENGTH, decodeGetVersionReply } from '../protocol/replies.js';
@@ -51,7 +52,7 @@ export class ProbeClient {
  * RW_MISC results.
  */
 export class SharedProbe {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly clients = new Set<ProbeClient>();
   private hasRwStatus2: boolean | undefined;
   /** The mode of the ENTER that put the probe into debug mode ('swd', 'jtag'). */
@@ -117,9 +118,7 @@ export class SharedProbe {
         client.modelledNs += (this.transport.modelledNanoseconds?.() ?? 0) - before;
       }
     };
-    const result = this.tail.then(run, run);
-    this.tail = result.catch(() => undefined);
-    return result;
+    return this.queue.run(run);
   }
 
   private holders(except?: ProbeClient): ProbeClient[] {

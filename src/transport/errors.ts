@@ -17,18 +17,3 @@ export function closedTransportError(location: string): UnavailableError {
     hint: 'Open the probe again.',
   });
 }
-
-/** Rejects with `onTimeout()` if `promise` has not settled within `ms`; clears its timer either way. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(onTimeout());
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -1,6 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { TimeoutError, UnavailableError } from '../../util/errors.js';
-import { StLinkServerBusyError, closedTransportError, withTimeout } from '../errors.js';
+import { SerialQueue } from '../../util/serial-queue.js';
+import { withTimeout } from '../../util/timeout.js';
+import { StLinkServerBusyError, closedTransportError } from '../errors.js';
 import type { DataPhase, ProbeIdentity, StLinkTransport } from '../transport.js';
 import { SocketReader } from './socket-reader.js';
 import {
@@ -42,7 +44,7 @@ const ST_VID = 0x0483;
  * D.3 (version, refresh, count, device info, OPEN_DEV), then every exchange as one SEND_USB_CMD.
  */
 export class StLinkServerTransport implements StLinkTransport {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
 
   private constructor(
@@ -115,7 +117,7 @@ export class StLinkServerTransport implements StLinkTransport {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    const done = this.serial(async () => {
+    const done = this.queue.run(async () => {
       try {
         await roundTrip(
           this.socket,
@@ -135,7 +137,7 @@ export class StLinkServerTransport implements StLinkTransport {
 
   private usb(request: ServerRequest): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(closedTransportError(this.identity.location));
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const { status, data } = decodeUsbReply(
         await roundTrip(this.socket, this.reader, request, this.timeoutMs, this.identity.location),
       );
@@ -152,12 +154,6 @@ export class StLinkServerTransport implements StLinkTransport {
       }
       return data.slice();
     });
-  }
-
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 }
 

@@ -1,5 +1,7 @@
 import { BadInputError, TimeoutError, UnavailableError } from '../../util/errors.js';
-import { closedTransportError, withTimeout } from '../errors.js';
+import { SerialQueue } from '../../util/serial-queue.js';
+import { withTimeout } from '../../util/timeout.js';
+import { closedTransportError } from '../errors.js';
 import type { DataPhase, ProbeIdentity, StLinkTransport } from '../transport.js';
 import { stLinkUsbModel, type StLinkUsbModel } from './identities.js';
 import { udevHint } from './udev.js';
@@ -120,7 +122,7 @@ export function classifyUsbError(error: unknown, step: 'open' | 'claim' | 'trans
  * most one data phase — a bulk OUT of the write data, or a bulk IN of exactly the length asked for.
  */
 export class WebUsbTransport implements StLinkTransport {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
   private unplugged = false;
 
@@ -178,7 +180,7 @@ export class WebUsbTransport implements StLinkTransport {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    return this.queue.then(async () => {
+    return this.queue.run(async () => {
       if (this.unplugged) return;
       await this.device.releaseInterface(0).catch(() => undefined);
       await this.device.close().catch(() => undefined);
@@ -187,9 +189,7 @@ export class WebUsbTransport implements StLinkTransport {
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(closedTransportError(this.identity.location));
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   private async out(data: Uint8Array): Promise<void> {
