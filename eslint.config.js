@@ -6,17 +6,20 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 /**
  * Library layers, lowest first. A layer may import only the layers before it; `sim/` and `cli/` sit
- * outside the library, so no library layer may import them. `arch/` is pure data (register facts).
- * Peers at the same rank (doctor, gdb, server) do not import each other.
+ * outside the library, so no library layer may import them. Peers at the same rank (doctor, gdb,
+ * server) do not import each other.
+ *
+ * arch/ and target/ are pure data (the architecture's register facts, the chips); protocol/ declares
+ * the probe link contract (protocol/link.ts) that transport/ implements, so transport/ sits above it.
  */
 const LAYERS = [
   ['util'],
   ['arch'],
-  ['transport'],
+  ['target'],
   ['protocol'],
+  ['transport'],
   ['probe'],
   ['arm'],
-  ['target'],
   ['flash'],
   ['session.ts'],
   ['doctor', 'gdb', 'server'],
@@ -36,13 +39,13 @@ LAYERS.forEach((rank, i) => {
     });
   }
 });
-// The virtual board is a separate world: it may use util/, the architecture's facts (arch/), the
-// protocol/ codecs and target/'s chip data (register layouts, memory maps: the facts both sides
-// share), never the host-side stack.
+// The virtual board is a separate world: it may use the shared data (arch/, target/: register layouts,
+// memory maps, the facts both sides share) and protocol/'s codecs and link contract, never the
+// host-side stack.
 zones.push({
   target: src('sim'),
   from: ['transport', 'probe', 'arm', 'flash', 'session.ts', 'doctor', 'gdb', 'server', 'cli'].map(src),
-  message: 'sim/ models hardware: it may import util/, arch/, protocol/ and target/ chip data only.',
+  message: 'sim/ models hardware: it may import util/, arch/, target/ and protocol/ only.',
 });
 
 export default tseslint.config(

@@ -3,7 +3,7 @@ import { startServer } from '../src/server/server.js';
 import { InProcessTransport } from '../src/transport/in-process.js';
 import { connectStLinkServer } from '../src/transport/stlink-server/client.js';
 import { ScriptedDevice } from '../src/transport/testing/scripted-device.js';
-import type { StLinkTransport } from '../src/transport/transport.js';
+import type { StLinkTransport } from '../src/protocol/link.js';
 import type { BenchResult } from './report.js';
 import { median } from './report.js';
 

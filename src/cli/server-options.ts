@@ -1,12 +1,17 @@
 import { Option, type Command } from 'commander';
 import type { ServerEvent } from '../server/server.js';
+import { STLINK_SERVER_DEFAULT_PORT } from '../transport/stlink-server/wire.js';
 import { parseListenAddress, parsePort } from './options.js';
 import type { Output } from './output.js';
 
 /** The options every command that serves an stlink-server takes (sim, server). */
 export function addServerOptions(command: Command): Command {
   return command
-    .addOption(new Option('--port <n>', 'TCP port; 0 picks a free one').argParser(parsePort).default(7184))
+    .addOption(
+      new Option('--port <n>', 'TCP port; 0 picks a free one')
+        .argParser(parsePort)
+        .default(STLINK_SERVER_DEFAULT_PORT),
+    )
     .addOption(
       new Option('--listen <address>', 'accept clients on this address (default: loopback only)').argParser(
         parseListenAddress,

@@ -3,7 +3,7 @@ import { BadInputError, InternalError, TargetError, UnavailableError } from '../
 import { SerialQueue } from '../util/serial-queue.js';
 import { DCRSR, DEBUG_REG, DHCSR } from '../arch/armv7m/debug.js';
 import { SCB_REG } from '../arch/armv7m/scb.js';
-import { NO_DATA, type DataPhase, type ProbeIdentity, type StLinkTransport } from '../transport/transport.js';
+import { NO_DATA, type DataPhase, type ProbeIdentity, type StLinkTransport } from '../protocol/link.js';
 import {
   dataPhaseOf,
   encodeCommand,

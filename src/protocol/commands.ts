@@ -13,16 +13,8 @@ import {
   type NrstAction,
   type WireProtocol,
 } from './opcodes.js';
-import {
-  checkCommandLength,
-  checkUint,
-  badParameter,
-  commandBlock,
-  NO_PHASE,
-  readPhase,
-  writePhase,
-  type PhaseSpec,
-} from './frame.js';
+import { checkCommandLength, checkUint, badParameter, commandBlock } from './frame.js';
+import { NO_PHASE, readPhase, writePhase, type PhaseSpec } from './link.js';
 
 /**
  * Every ST-Link command of stlink-openocd-0.12.md A.3/A.4 as a typed value, and its 16-byte layout,

@@ -1,22 +1,8 @@
 import { BadInputError } from '../util/errors.js';
 import { hexBytes } from '../util/bytes.js';
 
-/** Every ST-Link V2/V3 command is one 16-byte block on the OUT endpoint (A.1). */
+/** Every ST-Link V2/V3 command is one 16-byte block on the OUT endpoint (A.1); its data phase is link.ts's. */
 export const COMMAND_LENGTH = 16;
-
-/**
- * The data phase a command needs, as a function of its parameters: what the server and the virtual
- * probe must move after the 16-byte block. (The transport's DataPhase carries the write bytes; this
- * carries only their count.)
- */
-export type PhaseSpec =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'write'; readonly length: number }
-  | { readonly kind: 'read'; readonly length: number };
-
-export const NO_PHASE: PhaseSpec = { kind: 'none' };
-export const readPhase = (length: number): PhaseSpec => ({ kind: 'read', length });
-export const writePhase = (length: number): PhaseSpec => ({ kind: 'write', length });
 
 /** A zeroed command block starting with the given bytes. */
 export function commandBlock(...head: number[]): Uint8Array {

@@ -1,21 +1,9 @@
+import { STLINK_PID } from './usb-ids.js';
+
 /**
  * Firmware identity and capability gates (stlink-openocd-0.12.md A.3, A.5, A.7). Everything above
  * protocol/ asks a feature by what it enables (`features.hasMem16Bit`), never a version number.
  */
-
-/** USB product ids and the hardware generation they stand for (A.1). */
-export const STLINK_PID = {
-  V1: 0x3744,
-  V2: 0x3748,
-  V2_1: 0x374b,
-  V2_1_NO_MSD: 0x3752,
-  V3_USBLOADER: 0x374d,
-  V3E: 0x374e,
-  V3S: 0x374f,
-  V3_2VCP: 0x3753,
-  V3E_NO_MSD: 0x3754,
-} as const;
-export const STLINK_VID = 0x0483;
 
 /** GET_VERSION's fields as the reply carries them: the version word split into V, X and Y. */
 export interface GetVersionReply {

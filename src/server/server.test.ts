@@ -15,7 +15,7 @@ import {
 } from '../transport/stlink-server/wire.js';
 import { startServer, type ServerEvent, type StLinkServer } from './server.js';
 import { UnavailableError } from '../util/errors.js';
-import type { StLinkTransport } from '../transport/transport.js';
+import type { StLinkTransport } from '../protocol/link.js';
 
 const cmd = (...head: number[]): Uint8Array => {
   const c = new Uint8Array(16);

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { BadInputError, UnavailableError, asSwdkitError, type SwdkitError } from '../util/errors.js';
-import type { StLinkTransport } from '../transport/transport.js';
+import type { StLinkTransport } from '../protocol/link.js';
 import {
   RequestParser,
   STLINK_SERVER_DEFAULT_PORT,

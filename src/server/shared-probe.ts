@@ -3,7 +3,7 @@ import { featuresOf, needsVersionEx, versionFromGetVersion } from '../protocol/v
 import { STLINK_STATUS_TABLE } from '../protocol/status.js';
 import { REPLY_LENGTH, decodeGetVersionReply } from '../protocol/replies.js';
 import { STLINK_MODE, type NrstAction } from '../protocol/opcodes.js';
-import type { DataPhase, StLinkTransport } from '../transport/transport.js';
+import type { DataPhase, StLinkTransport } from '../protocol/link.js';
 import {
   classify,
   driveNrstCommand,

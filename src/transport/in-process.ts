@@ -1,6 +1,7 @@
-import type { DataPhase, ProbeIdentity, StLinkDevice, StLinkTransport } from './transport.js';
+import type { DataPhase, ProbeIdentity, StLinkDevice, StLinkTransport } from '../protocol/link.js';
 import { BadInputError, UnavailableError } from '../util/errors.js';
 import { closedTransportError } from './errors.js';
+import { COMMAND_LENGTH } from '../protocol/frame.js';
 
 /**
  * A StLinkTransport straight onto a StLinkDevice in the same process (the virtual probe): no bytes
@@ -17,10 +18,10 @@ export class InProcessTransport implements StLinkTransport {
 
   async exchange(command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
     this.ensureOpen();
-    if (command.length !== 16) {
+    if (command.length !== COMMAND_LENGTH) {
       throw new BadInputError(
         'usb-command-size',
-        `An ST-Link command block is 16 bytes, not ${command.length}.`,
+        `An ST-Link command block is ${COMMAND_LENGTH} bytes, not ${command.length}.`,
       );
     }
     const reply = await this.device.exchange(command, phase);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { StLink } from '../../probe/stlink.js';
 import { listStLinkServer } from '../../transport/stlink-server/client.js';
+import { STLINK_SERVER_DEFAULT_PORT } from '../../transport/stlink-server/wire.js';
 import { nodeWebUsb } from '../../transport/webusb/node-usb.js';
 import {
   findStLinks,
@@ -41,7 +42,12 @@ export function registerList(program: Command, context: CommandContext): void {
     .description(
       'list ST-Link probes: on USB (serial, model, firmware, target voltage, held by) and on local servers',
     )
-    .option('--server-port <n>', 'also ask the stlink-server on this local port', parsePort, 7184)
+    .option(
+      '--server-port <n>',
+      'also ask the stlink-server on this local port',
+      parsePort,
+      STLINK_SERVER_DEFAULT_PORT,
+    )
     .action(async (options: ListOptions, command: Command) => {
       const output = context.output(command);
       const listing = await list(options);

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { fromHex, hexBytes, u32le } from '../../util/bytes.js';
 import { DiscoveryBoard } from '../board/discovery.js';
 import { BoardRunner } from '../board/runner.js';
-import { VirtualStLinkDevice, type DataPhase } from './virtual-stlink.js';
+import type { DataPhase } from '../../protocol/link.js';
+import { VirtualStLinkDevice } from './virtual-stlink.js';
 
 /**
  * The virtual probe against the real virtual board (DiscoveryBoard: SoC, SW-DP, AHB-AP, core), with

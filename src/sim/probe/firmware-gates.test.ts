@@ -4,7 +4,8 @@ import { fromHex, hexBytes, u32le } from '../../util/bytes.js';
 import { dataPhaseOf, type KnownCommand } from '../../protocol/commands.js';
 import { stLinkV2_1, stLinkV3 } from './models.js';
 import { FakeBoard } from './testing.js';
-import { VirtualStLinkDevice, type DataPhase } from './virtual-stlink.js';
+import type { DataPhase } from '../../protocol/link.js';
+import { VirtualStLinkDevice } from './virtual-stlink.js';
 import type { ProbeModel } from './models.js';
 
 /** What a firmware version lacks answers 0x42 (stlink-openocd-0.12.md A.7 gates, as protocol/version.ts derives them). */

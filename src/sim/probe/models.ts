@@ -1,6 +1,5 @@
+import { STLINK_PID, STLINK_VID } from '../../protocol/usb-ids.js';
 import {
-  STLINK_PID,
-  STLINK_VID,
   featuresOf,
   limitsOf,
   type StLinkFeatures,

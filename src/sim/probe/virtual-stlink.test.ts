@@ -5,7 +5,8 @@ import { encodeRequest, type CommandKind, type CommandParams } from '../../proto
 import { CTRL_STAT } from '../../arch/adiv5/dp.js';
 import { FakeBoard } from './testing.js';
 import { SWD_LINE_RESET_CLOCKS, SWD_TRANSACTION_CLOCKS, V2_USB_TIMING, V3_USB_TIMING } from './timing.js';
-import { VirtualStLinkDevice, type DataPhase } from './virtual-stlink.js';
+import type { DataPhase } from '../../protocol/link.js';
+import { VirtualStLinkDevice } from './virtual-stlink.js';
 
 /** A 16-byte block from the reference notes' hex (unused bytes zero). */
 function block(hex: string): Uint8Array {

@@ -1,25 +1,10 @@
 import { decodeCommand, type StLinkCommand } from '../../protocol/commands.js';
 import { COMMAND_LENGTH } from '../../protocol/frame.js';
+import { phaseLength, type DataPhase, type ProbeIdentity, type StLinkDevice } from '../../protocol/link.js';
 import { StLinkFirmware, type CommandEffect, type FirmwarePolicy } from './firmware.js';
 import { probeModel, type ProbeModel, type ProbeModelName } from './models.js';
 import type { ProbeTargetLink } from './target-link.js';
 import { swdCostNs, usbCostNs } from './timing.js';
-
-/*
- * The few transport-contract types the device must match (src/transport/transport.ts). sim/ may not
- * import transport/, so they are restated here; structural typing makes the device an StLinkDevice.
- */
-export type DataPhase =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'write'; readonly data: Uint8Array }
-  | { readonly kind: 'read'; readonly length: number };
-
-export interface ProbeIdentity {
-  readonly vid: number;
-  readonly pid: number;
-  readonly serial: string;
-  readonly location: string;
-}
 
 /**
  * Receives each exchange's modelled cost in virtual ns. Unpaced, the board runs that long before the
@@ -38,12 +23,12 @@ export interface VirtualStLinkOptions {
 const EMPTY = new Uint8Array(0);
 
 /**
- * A virtual ST-Link with the StLinkDevice shape: `exchange(command, phase)` takes the 16-byte block
+ * A virtual ST-Link, an StLinkDevice (protocol/link.ts): `exchange(command, phase)` takes the 16-byte block
  * and its data phase and returns exactly the bytes the phase asks for, as the firmware fills them.
  * Every exchange costs virtual time (timing.ts): `modelledNanoseconds()` is the running total,
  * `lastExchangeNanoseconds()` the last exchange's share.
  */
-export class VirtualStLinkDevice {
+export class VirtualStLinkDevice implements StLinkDevice {
   readonly identity: ProbeIdentity;
   readonly model: ProbeModel;
   readonly firmware: StLinkFirmware;
@@ -73,7 +58,7 @@ export class VirtualStLinkDevice {
     this.effect.ranNs = 0;
     const natural = this.firmware.execute(decoded, data, this.effect);
     const replyBytes = phase.kind === 'read' ? fit(natural, phase.length) : EMPTY;
-    const payload = COMMAND_LENGTH + (phase.kind === 'read' ? phase.length : data.length);
+    const payload = COMMAND_LENGTH + phaseLength(phase);
     const clocks = this.firmware.dap.clocks - clocksBefore;
     const cost =
       usbCostNs(this.model.usb, payload) + swdCostNs(clocks, this.firmware.swdKHz) + this.effect.extraNs;
@@ -89,7 +74,7 @@ export class VirtualStLinkDevice {
     return new Uint8Array(Math.max(0, length));
   }
 
-  /** Modelled cost of every exchange so far, virtual ns (the transport contract's optional counter). */
+  /** Modelled cost of every exchange so far, virtual ns (the link contract's optional counter). */
   modelledNanoseconds(): number {
     return this.totalNs;
   }

@@ -3,7 +3,8 @@ import { TimeoutError, UnavailableError } from '../../util/errors.js';
 import { SerialQueue } from '../../util/serial-queue.js';
 import { withTimeout } from '../../util/timeout.js';
 import { StLinkServerBusyError, closedTransportError } from '../errors.js';
-import type { DataPhase, ProbeIdentity, StLinkTransport } from '../transport.js';
+import type { DataPhase, ProbeIdentity, StLinkTransport } from '../../protocol/link.js';
+import { STLINK_VID } from '../../protocol/usb-ids.js';
 import { SocketReader } from './socket-reader.js';
 import {
   DEVICE_INFO_RECORD_SIZE,
@@ -37,7 +38,6 @@ export interface StLinkServerClientOptions {
 
 const START_HINT =
   'Start one: start it with `swdkit server` (a USB probe) or `swdkit sim` (the virtual board).';
-const ST_VID = 0x0483;
 
 /**
  * A StLinkTransport through an stlink-server (ST's, or `swdkit server`) over TCP: the open sequence of
@@ -222,7 +222,7 @@ async function listDevices(
     const info = decodeDeviceInfoReply(
       await call({ command: 'GET_DEV_INFO', index, recordSize: DEVICE_INFO_RECORD_SIZE }),
     );
-    if (info.status === TCP_STATUS.SS_OK && info.vid === ST_VID) devices.push(info);
+    if (info.status === TCP_STATUS.SS_OK && info.vid === STLINK_VID) devices.push(info);
   }
   return { serverVersion, devices };
 }

@@ -1,4 +1,4 @@
-import type { StLinkDevice } from '../transport.js';
+import type { StLinkDevice } from '../../protocol/link.js';
 import type {
   UsbConfigurationLike,
   UsbDeviceLike,

@@ -1,4 +1,4 @@
-import { STLINK_USB_MODELS, STLINK_USB_VID } from './identities.js';
+import { STLINK_USB_MODELS, STLINK_VID } from '../../protocol/usb-ids.js';
 
 export const UDEV_RULES_PATH = '/etc/udev/rules.d/49-stlink.rules';
 
@@ -11,7 +11,7 @@ const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 export function udevRules(): string {
   const lines = STLINK_USB_MODELS.map(
     (m) =>
-      `SUBSYSTEMS=="usb", ATTRS{idVendor}=="${hex4(STLINK_USB_VID)}", ATTRS{idProduct}=="${hex4(m.pid)}", MODE="0660", TAG+="uaccess"  # ${m.model}`,
+      `SUBSYSTEMS=="usb", ATTRS{idVendor}=="${hex4(STLINK_VID)}", ATTRS{idProduct}=="${hex4(m.pid)}", MODE="0660", TAG+="uaccess"  # ${m.model}`,
   );
   return [`# ${UDEV_RULES_PATH}: ST-Link probes for swdkit`, ...lines].join('\n');
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SwdkitError } from '../../util/errors.js';
 import { FakeUsb, FakeUsbDevice } from '../testing/fake-webusb.js';
 import { ScriptedDevice } from '../testing/scripted-device.js';
-import { STLINK_USB_MODELS, stLinkUsbModel } from './identities.js';
+import { STLINK_USB_MODELS, stLinkUsbModel } from '../../protocol/usb-ids.js';
 import { udevRules } from './udev.js';
 import { busAndAddress, classifyUsbError, findStLinks, heldBy, openStLink } from './webusb-transport.js';
 

@@ -2,8 +2,10 @@ import { BadInputError, TimeoutError, UnavailableError } from '../../util/errors
 import { SerialQueue } from '../../util/serial-queue.js';
 import { withTimeout } from '../../util/timeout.js';
 import { closedTransportError } from '../errors.js';
-import type { DataPhase, ProbeIdentity, StLinkTransport } from '../transport.js';
-import { stLinkUsbModel, type StLinkUsbModel } from './identities.js';
+import { COMMAND_LENGTH } from '../../protocol/frame.js';
+import type { DataPhase, ProbeIdentity, StLinkTransport } from '../../protocol/link.js';
+import { stLinkUsbModel, type StLinkUsbModel } from '../../protocol/usb-ids.js';
+import { STLINK_SERVER_DEFAULT_PORT } from '../stlink-server/wire.js';
 import { udevHint } from './udev.js';
 import { findUsbHolders, usbDeviceNode, type UsbHolder } from './usb-holders.js';
 import type { UsbDeviceLike, UsbLike } from './webusb-api.js';
@@ -160,10 +162,10 @@ export class WebUsbTransport implements StLinkTransport {
 
   exchange(command: Uint8Array, phase: DataPhase): Promise<Uint8Array> {
     return this.serial(async () => {
-      if (command.length !== 16) {
+      if (command.length !== COMMAND_LENGTH) {
         throw new BadInputError(
           'usb-command-size',
-          `An ST-Link command block is 16 bytes, not ${command.length}.`,
+          `An ST-Link command block is ${COMMAND_LENGTH} bytes, not ${command.length}.`,
         );
       }
       await this.out(command);
@@ -296,7 +298,7 @@ async function openError(
       }
       const share =
         'To use the probe from several programs at once, serve it with `swdkit server` and point each of them at it ' +
-        '(OpenOCD: -c "hla_stlink_backend tcp 7184").';
+        `(OpenOCD: -c "hla_stlink_backend tcp ${STLINK_SERVER_DEFAULT_PORT}").`;
       const message =
         holders.length > 0
           ? `${name} is in use by ${holders.map((h) => `process ${h.pid} (${h.cmdline})`).join(', ')}.`
