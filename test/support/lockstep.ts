@@ -29,6 +29,7 @@ import type { BareMachine } from '../../src/sim/cpu/bare-machine.js';
 import type { Cpu } from '../../src/sim/cpu/cpu.js';
 import { REGSEL } from '../../src/arch/armv7m/regsel.js';
 import { CFSR } from '../../src/arch/armv7m/scb.js';
+import { mainFlashBase, STM32F40X } from '../../src/target/index.js';
 import { bareMachineWithElf } from './bare-machine.js';
 import { findProgram } from './peers.js';
 import { QemuGdbTarget, type RegisterSnapshot } from './qemu-gdb-target.js';
@@ -392,8 +393,8 @@ export const hex = (value: number): string => (value >>> 0).toString(16).padStar
 export function disassemble(elf: string, pc: number): string {
   const objdump = findProgram('arm-none-eabi-objdump');
   if (objdump === undefined) return '';
-  // Code runs from the flash alias at 0 too; the ELF has it at 0x08000000.
-  const address = pc >>> 0 < 0x10_0000 ? (pc + 0x0800_0000) >>> 0 : pc >>> 0;
+  // Code runs from the flash alias at 0 too; the ELF has it at main flash's address.
+  const address = pc >>> 0 < 0x10_0000 ? (pc + mainFlashBase(STM32F40X)) >>> 0 : pc >>> 0;
   try {
     const text = execFileSync(
       objdump,

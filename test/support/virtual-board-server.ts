@@ -15,6 +15,7 @@ import type { ProbeModelName } from '../../src/sim/probe/models.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
 import { startServer, type ServerEvent, type StLinkServer } from '../../src/server/server.js';
 import type { SessionStats } from '../../src/server/stats.js';
+import { mainFlashBase, STM32F40X } from '../../src/target/index.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
 import { readElf, type ElfFile } from './elf.js';
 
@@ -67,8 +68,6 @@ export interface VirtualBoardServer {
   /** Stops the server (waiting for clients to finish their sessions) and the runner. */
   close(): Promise<void>;
 }
-
-const FLASH_BASE = 0x0800_0000;
 
 /**
  * Unpaced, the runner keeps the event loop for up to `unpacedWallBudgetMs` per turn and every probe
@@ -170,5 +169,5 @@ export async function startVirtualBoardServer(
   };
 }
 
-/** Main flash's address (RM0090 §3.3), for tests that compare `flash()` with an image. */
-export const MAIN_FLASH_BASE = FLASH_BASE;
+/** Main flash's address (the chip description's), for tests that compare `flash()` with an image. */
+export const MAIN_FLASH_BASE = mainFlashBase(STM32F40X);

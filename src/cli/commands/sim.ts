@@ -1,16 +1,17 @@
 import { Option, type Command } from 'commander';
 import { readImageFile } from '../../flash/image/load.js';
-import type { Segment } from '../../flash/image/types.js';
+import { placeInFlash } from '../../flash/placement.js';
 import { formatVersion } from '../../protocol/version.js';
 import { startServer } from '../../server/server.js';
-import { DiscoveryBoard, type FlashSegment } from '../../sim/board/discovery.js';
+import { DiscoveryBoard } from '../../sim/board/discovery.js';
 import { BoardRunner } from '../../sim/board/runner.js';
 import { loadState, saveState } from '../../sim/board/state-file.js';
 import type { ProbeModelName } from '../../sim/probe/models.js';
 import { VirtualStLinkDevice } from '../../sim/probe/virtual-stlink.js';
 import { MEMORY } from '../../sim/soc/memory-map.js';
+import { flashExtent, STM32F40X } from '../../target/index.js';
 import { InProcessTransport } from '../../transport/in-process.js';
-import { BadInputError, asSwdkitError } from '../../util/errors.js';
+import { asSwdkitError } from '../../util/errors.js';
 import type { CommandContext } from '../context.js';
 import { addServerOptions, serverEventLogger } from '../server-options.js';
 import { stopRequest, type StopRequest } from '../signals.js';
@@ -47,31 +48,15 @@ export function registerSim(program: Command, context: CommandContext): void {
     });
 }
 
-/** Main flash and its boot alias at 0: where a firmware image may put bytes. */
-function toFlashSegments(segments: readonly Segment[], source: string): FlashSegment[] {
-  return segments.map((segment) => {
-    let address = segment.address >>> 0;
-    if (address + segment.data.length <= MEMORY.FLASH_SIZE) address += MEMORY.FLASH_BASE;
-    const offset = address - MEMORY.FLASH_BASE;
-    if (offset < 0 || offset + segment.data.length > MEMORY.FLASH_SIZE) {
-      throw new BadInputError(
-        'image-outside-flash',
-        `${source}: ${segment.data.length} bytes at 0x${address.toString(16).padStart(8, '0')} are not in the STM32F407's flash (0x08000000–0x080FFFFF)`,
-        {
-          hint: 'Link the firmware for flash at 0x08000000 (check the linker script), or pass a .bin that goes there.',
-        },
-      );
-    }
-    return { address, data: segment.data };
-  });
-}
+/** The virtual board's STM32F407VG: the family's flash, as much of it as the part reports. */
+const BOARD_FLASH = flashExtent(STM32F40X, MEMORY.FLASH_SIZE, 'STM32F407VG');
 
 async function runSim(options: SimOptions, output: ReturnType<CommandContext['output']>): Promise<void> {
   const storage = options.state === undefined ? undefined : loadState(options.state);
   const preload =
     options.firmware === undefined
       ? undefined
-      : toFlashSegments(readImageFile(options.firmware).segments, options.firmware);
+      : placeInFlash(readImageFile(options.firmware).segments, BOARD_FLASH, options.firmware);
   const board = new DiscoveryBoard({
     powered: false,
     ...(storage === undefined ? {} : { storage }),

@@ -1,4 +1,4 @@
-export { binImage, STM32_FLASH_BASE } from './bin.js';
+export { binImage } from './bin.js';
 export { elfImage } from './elf.js';
 export { parseElf, type ElfFile, type ElfSymbol, type ElfSegment } from './elf-file.js';
 export { ihexImage } from './ihex.js';

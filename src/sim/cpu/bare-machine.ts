@@ -2,6 +2,7 @@ import { isBitBandAlias, readBitBand, writeBitBand } from './bitband.js';
 import { BusError, type Bus, type CodeRegion } from './bus.js';
 import { Cpu, type CpuOptions } from './cpu.js';
 import { ADDRESS_MAP, PPB } from '../../arch/armv7m/memory-map.js';
+import { mainFlashBase, STM32F40X } from '../../target/index.js';
 
 /**
  * A Cortex-M4F with 1 MiB of flash at 0x08000000 (aliased at 0x00000000), 128 KiB of SRAM at
@@ -13,8 +14,9 @@ import { ADDRESS_MAP, PPB } from '../../arch/armv7m/memory-map.js';
  * "unimplemented device" regions do; any other address is a bus error.
  */
 export class BareMachine implements Bus {
-  static readonly FLASH_BASE = 0x0800_0000;
-  static readonly SRAM_BASE = 0x2000_0000;
+  // netduinoplus2 carries an STM32F405RG: its flash and SRAM1 are where the chip description says.
+  static readonly FLASH_BASE = mainFlashBase(STM32F40X);
+  static readonly SRAM_BASE = STM32F40X.memory.SRAM1.base;
 
   readonly flash = new Uint8Array(0x10_0000);
   readonly sram = new Uint8Array(0x2_0000);

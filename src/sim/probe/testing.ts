@@ -1,3 +1,4 @@
+import { mainFlashBase, STM32F40X } from '../../target/index.js';
 import { EventClock } from '../soc/event-clock.js';
 import { CSW, CSW_ADDRINC, MEM_AP_REG, TAR_AUTOINCREMENT_MIN_BLOCK } from '../../arch/adiv5/ap.js';
 import { ABORT, CTRL_STAT, DP_REG, SELECT } from '../../arch/adiv5/dp.js';
@@ -9,6 +10,9 @@ import { SWD_ACK, type SwdAck, type SwdWire } from '../soc/debug-port/swd.js';
 import type { ProbeTargetLink } from './target-link.js';
 
 const STICKY = CTRL_STAT.STICKYERR | CTRL_STAT.WDATAERR | CTRL_STAT.STICKYORUN;
+// Where the chip description puts main flash and SRAM; the memory model itself is this file's own.
+const FLASH_BASE = mainFlashBase(STM32F40X);
+const SRAM_BASE = STM32F40X.memory.SRAM1.base;
 
 /**
  * Test double for the probe's specs: an ADIv5 SW-DP + AHB-AP in front of a small STM32F4-like memory
@@ -176,10 +180,10 @@ export class FakeSwdTarget implements SwdWire {
   }
 
   private region(address: number): [Uint8Array, number] | undefined {
-    if (address >= 0x20000000 && address < 0x20000000 + this.sram.length)
-      return [this.sram, address - 0x20000000];
-    if (address >= 0x08000000 && address < 0x08000000 + this.flash.length)
-      return [this.flash, address - 0x08000000];
+    if (address >= SRAM_BASE && address < SRAM_BASE + this.sram.length)
+      return [this.sram, address - SRAM_BASE];
+    if (address >= FLASH_BASE && address < FLASH_BASE + this.flash.length)
+      return [this.flash, address - FLASH_BASE];
     return undefined;
   }
 

@@ -42,7 +42,7 @@ export interface BusHost {
 }
 
 /** The chip's unique device ID (RM0090 §39.1) and flash size (§39.2) block, 0x1FFF7A10–0x1FFF7A2F. */
-const DEVICE_INFO_BASE = 0x1fff_7a10;
+const DEVICE_INFO_BASE = MEMORY.UID_BASE;
 const DEVICE_INFO_SIZE = 0x20;
 
 /**

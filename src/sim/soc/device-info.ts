@@ -1,4 +1,4 @@
-import { F_SIZE_KIB } from './memory-map.js';
+import { F_SIZE_KIB, MEMORY } from './memory-map.js';
 
 /** What makes one virtual chip different from another: its 96-bit unique ID (RM0090 §39.1). */
 export interface DeviceIdentity {
@@ -22,6 +22,6 @@ export function deviceInfoBlock(identity: DeviceIdentity = DEFAULT_IDENTITY): Ui
   identity.uniqueId.forEach((word, i) => {
     view.setUint32(4 * i, word >>> 0, true);
   });
-  view.setUint16(0x12, F_SIZE_KIB, true);
+  view.setUint16(MEMORY.F_SIZE - MEMORY.UID_BASE, F_SIZE_KIB, true);
   return block;
 }

@@ -1,3 +1,4 @@
+import { flashSectors, STM32F40X } from '../../../target/index.js';
 import { MEMORY } from '../memory-map.js';
 
 /** One erase unit of main flash (RM0090 3.3 table 5), as an offset from 0x08000000. */
@@ -7,22 +8,14 @@ export interface FlashSector {
   readonly size: number;
 }
 
-const KIB = 1024;
-
-/** STM32F405/407 1 MiB single bank: 4 × 16 KiB, 1 × 64 KiB, 7 × 128 KiB (RM0090 3.3 table 5). */
-export const SECTORS: readonly FlashSector[] = (() => {
-  const sizes = [16, 16, 16, 16, 64, 128, 128, 128, 128, 128, 128, 128];
-  let offset = 0;
-  return sizes.map((kib, index) => {
-    const sector = { index, offset, size: kib * KIB };
-    offset += sector.size;
-    return sector;
-  });
-})();
+/** The F407VG's 1 MiB single bank, from the chip description: 4 × 16 KiB, 1 × 64 KiB, 7 × 128 KiB. */
+export const SECTORS: readonly FlashSector[] = flashSectors(STM32F40X, MEMORY.FLASH_SIZE).map(
+  ({ index, address, size }) => ({ index, offset: address - MEMORY.FLASH_BASE, size }),
+);
 
 export const SECTOR_COUNT = SECTORS.length;
 
-/** The sector holding main-flash byte `offset` (0 ≤ offset < 1 MiB). */
+/** The sector holding main-flash byte `offset` (0 ≤ offset < 1 MiB); sectors.test.ts checks it against SECTORS. */
 export function sectorIndexAt(offset: number): number {
   if (offset < 0x1_0000) return offset >>> 14; // sectors 0–3, 16 KiB each
   if (offset < 0x2_0000) return 4;
