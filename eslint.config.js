@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { builtinModules } from 'node:module';
 
 /**
  * Library layers, lowest first. A layer may import only the layers before it; `sim/` and `cli/` sit
@@ -48,6 +49,49 @@ zones.push({
   message: 'sim/ models hardware: it may import util/, arch/, target/ and protocol/ only.',
 });
 
+/**
+ * The library must bundle for a browser unchanged (the browser UI will share it), so only the edge may
+ * touch Node: `src/cli/`, files named `*.node.ts` (sockets, files, /proc, node-usb; in sim/ only
+ * sim/board/state-file.node.ts), and test code. Elsewhere a Node builtin, `process` or `Buffer` fails
+ * the lint, and so does importing an edge file (a type-only import is erased, so it may).
+ */
+const NODE_ONLY =
+  'is Node-only: put it in a `*.node.ts` edge file (or src/cli/) and pass what the library needs in.';
+const nodeEdge = {
+  files: ['src/**/*.ts'],
+  ignores: ['src/cli/**', 'src/**/*.node.ts', 'src/**/*.test.ts', 'src/**/testing.ts', 'src/**/testing/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: builtinModules.map((name) => ({ name, message: `'${name}' ${NODE_ONLY}` })),
+        patterns: [
+          { regex: '^node:', message: `A node: module ${NODE_ONLY}` },
+          {
+            regex: '\\.node(\\.js)?$',
+            allowTypeImports: true,
+            message:
+              'An edge file may import library code, never the reverse (the bundle would pull Node in).',
+          },
+        ],
+      },
+    ],
+    'no-restricted-syntax': [
+      'error',
+      { selector: 'ImportExpression > Literal[value=/^node:/]', message: `A node: module ${NODE_ONLY}` },
+      {
+        selector: "MemberExpression[object.name='globalThis'][property.name=/^(process|Buffer)$/]",
+        message: `process and Buffer are Node-only: put the code in a \`*.node.ts\` edge file.`,
+      },
+    ],
+    'no-restricted-globals': [
+      'error',
+      { name: 'process', message: `process ${NODE_ONLY}` },
+      { name: 'Buffer', message: `Buffer ${NODE_ONLY} Use Uint8Array (util/bytes.ts).` },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'firmware/', 'coverage/'] },
   js.configs.recommended,
@@ -76,6 +120,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  nodeEdge,
   {
     // The simulator indexes typed arrays on its hot paths; with noUncheckedIndexedAccess the
     // alternative to `!` is a branch per register access.

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { ServerEvent } from '../server/server.js';
+import type { ServerEvent } from '../server/server.node.js';
 import { STLINK_SERVER_DEFAULT_PORT } from '../transport/stlink-server/wire.js';
 import { parseListenAddress, parsePort } from './options.js';
 import type { Output } from './output.js';

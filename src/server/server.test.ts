@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessTransport } from '../transport/in-process.js';
 import { ScriptedDevice } from '../transport/testing/scripted-device.js';
-import { connectStLinkServer, type StLinkServerTransport } from '../transport/stlink-server/client.js';
+import { connectStLinkServer, type StLinkServerTransport } from '../transport/stlink-server/client.node.js';
 import {
   DEVICE_INFO_RECORD_SIZE,
   encodeRequest,
   usbCommandRequest,
   type ServerRequest,
 } from '../transport/stlink-server/wire.js';
-import { startServer, type ServerEvent, type StLinkServer } from './server.js';
+import { startServer, type ServerEvent, type StLinkServer } from './server.node.js';
 import { UnavailableError } from '../util/errors.js';
 import type { StLinkTransport } from '../protocol/link.js';
 

@@ -4,6 +4,7 @@ import {
   fromHex,
   hex32,
   hexBytes,
+  latin1,
   setU16be,
   setU16le,
   setU24le,
@@ -47,5 +48,11 @@ describe('bytes', () => {
     assert.equal(hex32(0x800), '0x00000800');
     assert.deepEqual(fromHex('2A 1B 83 04'), new Uint8Array([0x2a, 0x1b, 0x83, 0x04]));
     assert.throws(() => fromHex('2A 1'), RangeError);
+  });
+
+  it('decodes Latin-1 byte for byte, as Node does', () => {
+    const bytes = [0x6f, 0x6b, 0x0d, 0x0a, 0x00, 0x7f, 0xa9, 0xff];
+    assert.equal(latin1(bytes), Buffer.from(bytes).toString('latin1'));
+    assert.equal(latin1(new Uint8Array(70_000).fill(0x41)).length, 70_000);
   });
 });

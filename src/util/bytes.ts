@@ -81,6 +81,11 @@ export function hex32(value: number): string {
   return `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 }
 
+/** Bytes as Latin-1 text: each byte is the code point of the same value (what a UART console shows). */
+export function latin1(bytes: ArrayLike<number>): string {
+  return Array.from(bytes, (byte) => String.fromCharCode(byte & 0xff)).join('');
+}
+
 /** Parses `2A 1B 83 04` / `2a1b8304` into bytes (tests and golden data). */
 export function fromHex(text: string): Uint8Array {
   const digits = text.replace(/\s+/g, '');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { StLink } from '../../src/probe/stlink.js';
-import { connectStLinkServer } from '../../src/transport/stlink-server/client.js';
+import { connectStLinkServer } from '../../src/transport/stlink-server/client.node.js';
 import { join as joinPath } from 'node:path';
 import { firmwareElf, repoRoot } from '../support/paths.js';
 

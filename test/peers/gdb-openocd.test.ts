@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readImageFile } from '../../src/flash/image/load.js';
+import { readImageFile } from '../../src/flash/image/load.node.js';
 import { runGdbBatch } from '../support/gdb-batch.js';
 import {
   describeRun,

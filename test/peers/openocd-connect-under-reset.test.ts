@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { readImageFile } from '../../src/flash/image/load.js';
+import { readImageFile } from '../../src/flash/image/load.node.js';
 import { describeRun, errorLines, requireOpenOcd, runOpenOcd } from '../support/openocd.js';
 import { firmwareElf } from '../support/paths.js';
 import { requireFile } from '../support/peers.js';

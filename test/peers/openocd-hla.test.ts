@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { readImageFile } from '../../src/flash/image/load.js';
+import { readImageFile } from '../../src/flash/image/load.node.js';
 import { DiscoveryBoard, type LedState } from '../../src/sim/board/discovery.js';
 import { FlashStorage } from '../../src/sim/soc/flash/flash-storage.js';
 import {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
-import { decodeState, encodeState } from '../../src/sim/board/state-file.js';
+import { decodeState, encodeState } from '../../src/sim/board/state-file.node.js';
 import { MS, SwdDebugger, SwdDebuggerError, boardWithFirmware } from '../support/swd-debugger.js';
 
 /**

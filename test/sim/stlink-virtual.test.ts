@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readImageFile } from '../../src/flash/image/load.js';
+import { readImageFile } from '../../src/flash/image/load.node.js';
 import { StLink } from '../../src/probe/stlink.js';
 import { decodeCommand, dataPhaseOf } from '../../src/protocol/index.js';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';

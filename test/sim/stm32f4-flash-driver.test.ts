@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readImageFile } from '../../src/flash/image/load.js';
+import { readImageFile } from '../../src/flash/image/load.node.js';
 import { planFlash } from '../../src/flash/plan.js';
 import { FlashIncompleteError, flashImage } from '../../src/flash/program-image.js';
 import { SwdkitError } from '../../src/util/errors.js';

@@ -8,13 +8,13 @@
  *     sim.runFor(300e6); // only while `sim.pause()`d: advance 300 ms of virtual time here
  *     await sim.close();
  */
-import { readImageFile } from '../../src/flash/image/load.js';
+import { readImageFile } from '../../src/flash/image/load.node.js';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
 import { BoardRunner, type RunnerParameters } from '../../src/sim/board/runner.js';
 import type { ProbeModelName } from '../../src/sim/probe/models.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
-import { startServer, type ServerEvent, type StLinkServer } from '../../src/server/server.js';
-import type { SessionStats } from '../../src/server/stats.js';
+import { startServer, type ServerEvent, type StLinkServer } from '../../src/server/server.node.js';
+import type { SessionStats } from '../../src/server/stats.node.js';
 import { mainFlashBase, STM32F40X } from '../../src/target/index.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
 import { readElf, type ElfFile } from './elf.js';

@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
 import { StLink } from '../../probe/stlink.js';
-import { listStLinkServer } from '../../transport/stlink-server/client.js';
+import { listStLinkServer } from '../../transport/stlink-server/client.node.js';
 import { STLINK_SERVER_DEFAULT_PORT } from '../../transport/stlink-server/wire.js';
-import { nodeWebUsb } from '../../transport/webusb/node-usb.js';
-import {
-  findStLinks,
-  heldBy,
-  openStLink,
-  type FoundStLink,
-} from '../../transport/webusb/webusb-transport.js';
+import { heldBy, nodeWebUsb, openStLink } from '../../transport/webusb/node-usb.node.js';
+import { findStLinks, type FoundStLink } from '../../transport/webusb/webusb-transport.js';
 import { asSwdkitError } from '../../util/errors.js';
 import type { CommandContext } from '../context.js';
 import { parsePort } from '../options.js';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { startServer } from '../../server/server.js';
-import { nodeWebUsb } from '../../transport/webusb/node-usb.js';
-import { openStLink } from '../../transport/webusb/webusb-transport.js';
+import { startServer } from '../../server/server.node.js';
+import { nodeWebUsb, openStLink } from '../../transport/webusb/node-usb.node.js';
 import type { CommandContext } from '../context.js';
 import type { Output } from '../output.js';
 import { addServerOptions, serverEventLogger } from '../server-options.js';

@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
-import { readImageFile } from '../../flash/image/load.js';
+import { readImageFile } from '../../flash/image/load.node.js';
 import { placeInFlash } from '../../flash/placement.js';
 import { formatVersion } from '../../protocol/version.js';
-import { startServer } from '../../server/server.js';
+import { startServer } from '../../server/server.node.js';
 import { DiscoveryBoard } from '../../sim/board/discovery.js';
 import { BoardRunner } from '../../sim/board/runner.js';
-import { loadState, saveState } from '../../sim/board/state-file.js';
+import { loadState, saveState } from '../../sim/board/state-file.node.js';
 import type { ProbeModelName } from '../../sim/probe/models.js';
 import { VirtualStLinkDevice } from '../../sim/probe/virtual-stlink.js';
 import { MEMORY } from '../../sim/soc/memory-map.js';

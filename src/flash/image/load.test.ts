@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { SwdkitError } from '../../util/errors.js';
-import { detectFormat, loadImage, readImageFile } from './load.js';
+import { detectFormat, loadImage } from './load.js';
+import { readImageFile } from './load.node.js';
 import type { Image } from './types.js';
 
 // The repository root, from src/flash/image or its compiled copy under dist/.

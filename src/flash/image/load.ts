@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
-import { BadInputError, UnavailableError } from '../../util/errors.js';
+import { BadInputError } from '../../util/errors.js';
 import { binImage } from './bin.js';
 import { elfImage } from './elf.js';
 import { ihexImage } from './ihex.js';
@@ -25,7 +23,7 @@ const BIN_EXTENSIONS = new Set(['.bin', '.raw']);
  */
 export function detectFormat(bytes: Uint8Array, fileName = ''): ImageFormat | undefined {
   if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'elf';
-  if (BIN_EXTENSIONS.has(extname(fileName).toLowerCase())) return 'bin';
+  if (BIN_EXTENSIONS.has(extensionOf(fileName).toLowerCase())) return 'bin';
   let i = 0;
   while (
     i < bytes.length &&
@@ -35,6 +33,13 @@ export function detectFormat(bytes: Uint8Array, fileName = ''): ImageFormat | un
   if (bytes[i] === 0x3a) return 'ihex';
   if (bytes[i] === 0x53 && (bytes[i + 1] ?? 0) >= 0x30 && (bytes[i + 1] ?? 0) <= 0x39) return 'srec';
   return undefined;
+}
+
+/** `.bin` of `dir/firmware.bin`, '' for `firmware` or `.profile`: what Node's path.extname gives on POSIX. */
+function extensionOf(fileName: string): string {
+  const name = fileName.slice(fileName.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot) : '';
 }
 
 export function loadImage(bytes: Uint8Array, options: LoadImageOptions = {}): Image {
@@ -54,17 +59,4 @@ export function loadImage(bytes: Uint8Array, options: LoadImageOptions = {}): Im
         hint: 'A raw binary cannot be recognised from its bytes: give it a .bin extension or say the format, and the address it goes to (default 0x08000000).',
       });
   }
-}
-
-export function readImageFile(path: string, options: Omit<LoadImageOptions, 'fileName'> = {}): Image {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (cause) {
-    throw new UnavailableError('image-unreadable', `cannot read ${path}: ${(cause as Error).message}`, {
-      cause,
-      hint: 'Check the path and that the file is readable.',
-    });
-  }
-  return loadImage(bytes, { ...options, fileName: path.includes('/') ? path : basename(path) });
 }

@@ -1,3 +1,5 @@
+import { latin1 } from '../../util/bytes.js';
+
 /**
  * The Discovery's console: what USART2 transmits on PA2 (the firmware's printf), as bytes and as
  * lines. UM1472 routes no UART to the ST-Link's virtual COM port on the original board; the
@@ -14,7 +16,7 @@ export class BoardConsole {
 
   /** Everything received so far (up to RETAINED_BYTES), decoded as Latin-1. */
   get text(): string {
-    return Buffer.from(this.retained).toString('latin1');
+    return latin1(this.retained);
   }
 
   onByte(listener: (byte: number) => void): void {
@@ -39,7 +41,7 @@ export class BoardConsole {
       return;
     }
     if (this.line[this.line.length - 1] === 0x0d) this.line.pop();
-    const text = Buffer.from(this.line).toString('latin1');
+    const text = latin1(this.line);
     this.line = [];
     for (const listener of this.lineListeners) listener(text);
   }

@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import { after, describe, test } from 'node:test';
 import { SwdkitError } from '../../util/errors.js';
 import { FlashStorage } from '../soc/flash/flash-storage.js';
-import { decodeState, encodeState, loadState, saveState } from './state-file.js';
+import { decodeState, encodeState, loadState, saveState } from './state-file.node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swdkit-state-'));
 after(() => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { SwdkitError } from '../../util/errors.js';
 import { StLinkServerBusyError } from '../errors.js';
-import { connectStLinkServer, listStLinkServer } from './client.js';
+import { connectStLinkServer, listStLinkServer } from './client.node.js';
 import {
   RequestParser,
   TCP_STATUS,

@@ -1,8 +1,8 @@
-import type { Socket } from 'node:net';
-
 /**
  * Exact-length reads from a TCP stream: the stlink-server protocol has no framing, so the client asks
- * for exactly the reply size the request implies (wire.ts replySize) and nothing more.
+ * for exactly the reply size the request implies (wire.ts replySize) and nothing more. The socket
+ * itself is the caller's (client.node.ts): it hands over what arrives (`receive`), the end of the
+ * stream (`end`) and its errors (`abandon`), so this logic is the same over any byte stream.
  */
 export class SocketReader {
   private chunks: Uint8Array[] = [];
@@ -11,21 +11,19 @@ export class SocketReader {
     { length: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
 
-  constructor(
-    socket: Socket,
-    private readonly closedError: () => Error,
-  ) {
-    socket.on('data', (chunk: Buffer) => {
-      this.chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      this.buffered += chunk.byteLength;
-      this.deliver();
-    });
-    socket.on('close', () => {
-      this.fail(this.closedError());
-    });
-    socket.on('error', (error) => {
-      this.fail(error);
-    });
+  /** `closedError` is what a read gets once the stream has ended. */
+  constructor(private readonly closedError: () => Error) {}
+
+  /** Bytes that arrived; the reader keeps them (a view, not a copy). */
+  receive(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.byteLength;
+    this.deliver();
+  }
+
+  /** The stream closed: the pending read, and every later one, fails with `closedError()`. */
+  end(): void {
+    this.fail(this.closedError());
   }
 
   /** Resolves with exactly `length` bytes; one read at a time. */
@@ -37,7 +35,7 @@ export class SocketReader {
     });
   }
 
-  /** Drops a pending read (after a timeout); the stream is out of step from then on. */
+  /** Drops a pending read (after a timeout or a stream error); the stream is out of step from then on. */
   abandon(error: Error): void {
     this.fail(error);
   }

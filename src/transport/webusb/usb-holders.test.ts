@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findUsbHolders, usbDeviceNode } from './usb-holders.js';
+import { usbDeviceNode } from './usb-holders.js';
+import { findUsbHolders } from './usb-holders.node.js';
 
 async function fakeProc(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'swdkit-proc-'));

@@ -8,7 +8,8 @@ import { FakeUsb, FakeUsbDevice } from '../testing/fake-webusb.js';
 import { ScriptedDevice } from '../testing/scripted-device.js';
 import { STLINK_USB_MODELS, stLinkUsbModel } from '../../protocol/usb-ids.js';
 import { udevRules } from './udev.js';
-import { busAndAddress, classifyUsbError, findStLinks, heldBy, openStLink } from './webusb-transport.js';
+import { heldBy, openStLink } from './node-usb.node.js';
+import { busAndAddress, classifyUsbError, findStLinks } from './webusb-transport.js';
 
 const cmd = (...head: number[]): Uint8Array => {
   const c = new Uint8Array(16);

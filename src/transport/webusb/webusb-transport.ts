@@ -7,7 +7,7 @@ import type { DataPhase, ProbeIdentity, StLinkTransport } from '../../protocol/l
 import { stLinkUsbModel, type StLinkUsbModel } from '../../protocol/usb-ids.js';
 import { STLINK_SERVER_DEFAULT_PORT } from '../stlink-server/wire.js';
 import { udevHint } from './udev.js';
-import { findUsbHolders, usbDeviceNode, type UsbHolder } from './usb-holders.js';
+import { usbDeviceNode, type UsbHolder, type UsbHolderLookup } from './usb-holders.js';
 import type { UsbDeviceLike, UsbLike } from './webusb-api.js';
 
 /** OpenOCD's libusb timeout per transfer (A.1). */
@@ -42,14 +42,21 @@ export async function findStLinks(usb: UsbLike): Promise<FoundStLink[]> {
   return found;
 }
 
-export interface OpenStLinkOptions {
+/**
+ * What the host can tell about itself, for the messages of a probe that cannot be opened. A browser
+ * passes none; on Node, node-usb.node.ts fills both in.
+ */
+export interface UsbHost {
+  /** The operating system as Node names it ('linux', 'darwin', 'win32'): picks the permission hint. */
+  readonly platform?: string;
+  /** Who holds a busy probe; absent where the host cannot tell. */
+  readonly findHolders?: UsbHolderLookup;
+}
+
+export interface OpenStLinkOptions extends UsbHost {
   /** Open the probe with this USB serial; default the only one (several → an error listing them). */
   readonly serial?: string;
   readonly timeoutMs?: number;
-  /** Where to look for the process holding a busy probe (Linux); injectable for tests. */
-  readonly procRoot?: string;
-  /** Default process.platform. */
-  readonly platform?: string;
 }
 
 /** Finds, opens and claims an ST-Link: the USB half of B.2 step 1. */
@@ -277,36 +284,29 @@ async function openError(
   name: string,
   options: OpenStLinkOptions,
 ): Promise<UnavailableError> {
-  const platform = options.platform ?? process.platform;
   switch (classifyUsbError(error, step)) {
     case 'permission':
       return new UnavailableError('usb-permission', `Permission denied opening ${name}.`, {
         hint:
-          platform === 'linux'
+          options.platform === 'linux'
             ? udevHint()
             : 'Allow access to the USB device (on Windows, install the WinUSB driver for it).',
         cause: error,
       });
     case 'busy': {
       const where = busAndAddress(found.device);
-      let holders: UsbHolder[] = [];
-      if (platform === 'linux' && where) {
-        holders = await findUsbHolders(where.bus, where.address, {
-          excludePid: process.pid,
-          ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }),
-        });
-      }
+      const holders = await heldBy(found, options);
       const share =
         'To use the probe from several programs at once, serve it with `swdkit server` and point each of them at it ' +
         `(OpenOCD: -c "hla_stlink_backend tcp ${STLINK_SERVER_DEFAULT_PORT}").`;
       const message =
-        holders.length > 0
+        holders !== undefined && holders.length > 0
           ? `${name} is in use by ${holders.map((h) => `process ${h.pid} (${h.cmdline})`).join(', ')}.`
-          : platform === 'linux' && where
+          : holders !== undefined && where
             ? `${name} is in use by another program (no process of this user has ${usbDeviceNode(where.bus, where.address)} open; it may belong to another user — run as root to see it).`
             : `${name} is in use by another program.`;
       return new UnavailableError('usb-busy', message, {
-        hint: `${holders.length > 0 ? 'Stop that program. ' : 'Close the other program (an IDE, OpenOCD, STM32CubeProgrammer). '}${share}`,
+        hint: `${holders !== undefined && holders.length > 0 ? 'Stop that program. ' : 'Close the other program (an IDE, OpenOCD, STM32CubeProgrammer). '}${share}`,
         cause: error,
       });
     }
@@ -328,17 +328,11 @@ async function openError(
 }
 
 /**
- * For `swdkit list`: the processes that hold a found probe (Linux, from /proc; excluding this
- * process), or undefined where that cannot be told (other systems, browsers, no bus/address).
+ * For `swdkit list` and the busy message: the processes that hold a found probe, as the host's
+ * lookup tells them, or undefined where that cannot be told (no lookup, no bus/address).
  */
-export async function heldBy(
-  found: FoundStLink,
-  options: { readonly procRoot?: string; readonly platform?: string } = {},
-): Promise<UsbHolder[] | undefined> {
+export async function heldBy(found: FoundStLink, host: UsbHost = {}): Promise<UsbHolder[] | undefined> {
   const where = busAndAddress(found.device);
-  if ((options.platform ?? process.platform) !== 'linux' || !where) return undefined;
-  return findUsbHolders(where.bus, where.address, {
-    excludePid: process.pid,
-    ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }),
-  });
+  if (host.findHolders === undefined || !where) return undefined;
+  return host.findHolders(where.bus, where.address);
 }

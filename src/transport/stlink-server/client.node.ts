@@ -194,12 +194,20 @@ async function dial(
   const where = `${host}:${port}`;
   const socket = await openSocket(host, port, timeoutMs);
   const reader = new SocketReader(
-    socket,
     () =>
       new UnavailableError('stlink-server-closed', `The stlink-server at ${where} closed the connection.`, {
         hint: 'The server stopped or dropped this client; check its output, then open the probe again.',
       }),
   );
+  socket.on('data', (chunk: Buffer) => {
+    reader.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  });
+  socket.on('close', () => {
+    reader.end();
+  });
+  socket.on('error', (error) => {
+    reader.abandon(error);
+  });
   const call: Call = (request) => roundTrip(socket, reader, request, timeoutMs, where);
   return { socket, reader, call };
 }

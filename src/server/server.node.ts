@@ -17,7 +17,7 @@ import {
   type ServerRequest,
 } from '../transport/stlink-server/wire.js';
 import { SharedProbe, type ProbeClient } from './shared-probe.js';
-import { StatsWriter, type SessionStats } from './stats.js';
+import { StatsWriter, type SessionStats } from './stats.node.js';
 
 export interface ServerOptions {
   /** The probes to serve, opened by the caller (a USB probe, or the virtual one in-process). */
