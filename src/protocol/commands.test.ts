@@ -5,29 +5,8 @@ import { BadInputError, SwdkitError } from '../util/errors.js';
 import {
   dataPhaseOf,
   decodeCommand,
-  decodeEnterRequest,
-  decodeReadMem32Request,
   decodeRequest,
   encodeCommand,
-  encodeDriveNrstRequest,
-  encodeEnterRequest,
-  encodeGetComFreqRequest,
-  encodeGetCurrentModeRequest,
-  encodeGetLastRwStatus2Request,
-  encodeGetVersionRequest,
-  encodeInitApRequest,
-  encodeReadDebugRegRequest,
-  encodeReadMem32Request,
-  encodeReadMem8Request,
-  encodeReadRegRequest,
-  encodeSetComFreqRequest,
-  encodeSwdSetFreqRequest,
-  encodeWriteDebugRegRequest,
-  encodeWriteMem32Request,
-  encodeWriteRegRequest,
-  encodeDfuExitRequest,
-  encodeSwimExitRequest,
-  encodeExitRequest,
   encodeRequest,
   type CommandKind,
   type KnownCommand,
@@ -98,46 +77,50 @@ const SAMPLES: { readonly [K in CommandKind]: KnownCommand & { kind: K } } = {
 
 describe('command blocks: golden bytes from the reference notes (B.2, B.4, B.5, A.4, D.4)', () => {
   const cases: [string, Uint8Array, string][] = [
-    ['GET_VERSION', encodeGetVersionRequest(), 'f1'],
-    ['GET_CURRENT_MODE', encodeGetCurrentModeRequest(), 'f5'],
-    ['DFU_EXIT', encodeDfuExitRequest(), 'f3 07'],
-    ['SWIM exit', encodeSwimExitRequest(), 'f4 01'],
-    ['EXIT', encodeExitRequest(), 'f2 21'],
-    ['SWD_SET_FREQ 1800 kHz', encodeSwdSetFreqRequest({ divisor: 1 }), 'f2 43 01 00'],
-    ['SWD_SET_FREQ 4000 kHz', encodeSwdSetFreqRequest({ divisor: 0 }), 'f2 43 00 00'],
-    ['SWD_SET_FREQ 5 kHz (dap-direct init)', encodeSwdSetFreqRequest({ divisor: 798 }), 'f2 43 1e 03'],
-    ['NRST low', encodeDriveNrstRequest({ action: 'low' }), 'f2 3c 00'],
-    ['NRST high', encodeDriveNrstRequest({ action: 'high' }), 'f2 3c 01'],
-    ['ENTER SWD', encodeEnterRequest({ mode: 'swd' }), 'f2 30 a3'],
-    ['INIT_AP 0', encodeInitApRequest({ ap: 0 }), 'f2 4b 00'],
+    ['GET_VERSION', encodeRequest('GET_VERSION', {}), 'f1'],
+    ['GET_CURRENT_MODE', encodeRequest('GET_CURRENT_MODE', {}), 'f5'],
+    ['DFU_EXIT', encodeRequest('DFU_EXIT', {}), 'f3 07'],
+    ['SWIM exit', encodeRequest('SWIM_EXIT', {}), 'f4 01'],
+    ['EXIT', encodeRequest('EXIT', {}), 'f2 21'],
+    ['SWD_SET_FREQ 1800 kHz', encodeRequest('SWD_SET_FREQ', { divisor: 1 }), 'f2 43 01 00'],
+    ['SWD_SET_FREQ 4000 kHz', encodeRequest('SWD_SET_FREQ', { divisor: 0 }), 'f2 43 00 00'],
+    ['SWD_SET_FREQ 5 kHz (dap-direct init)', encodeRequest('SWD_SET_FREQ', { divisor: 798 }), 'f2 43 1e 03'],
+    ['NRST low', encodeRequest('DRIVE_NRST', { action: 'low' }), 'f2 3c 00'],
+    ['NRST high', encodeRequest('DRIVE_NRST', { action: 'high' }), 'f2 3c 01'],
+    ['ENTER SWD', encodeRequest('APIV2_ENTER', { mode: 'swd' }), 'f2 30 a3'],
+    ['INIT_AP 0', encodeRequest('INIT_AP', { ap: 0 }), 'f2 4b 00'],
     [
       'READMEM_32BIT CPUID',
-      encodeReadMem32Request({ address: 0xe000_ed00, length: 4, ap: 0, csw: 0 }),
+      encodeRequest('READMEM_32BIT', { address: 0xe000_ed00, length: 4, ap: 0, csw: 0 }),
       'f2 07 00 ed 00 e0 04 00',
     ],
-    ['GETLASTRWSTATUS2', encodeGetLastRwStatus2Request(), 'f2 3e'],
-    ['READDEBUGREG DHCSR', encodeReadDebugRegRequest({ address: 0xe000_edf0 }), 'f2 36 f0 ed 00 e0'],
+    ['GETLASTRWSTATUS2', encodeRequest('GETLASTRWSTATUS2', {}), 'f2 3e'],
+    ['READDEBUGREG DHCSR', encodeRequest('READDEBUGREG', { address: 0xe000_edf0 }), 'f2 36 f0 ed 00 e0'],
     [
       'WRITEDEBUGREG DHCSR halt',
-      encodeWriteDebugRegRequest({ address: 0xe000_edf0, value: 0xa05f_0003 }),
+      encodeRequest('WRITEDEBUGREG', { address: 0xe000_edf0, value: 0xa05f_0003 }),
       'f2 35 f0 ed 00 e0 03 00 5f a0',
     ],
-    ['GET_COM_FREQ SWD', encodeGetComFreqRequest({ protocol: 'swd' }), 'f2 62 00'],
+    ['GET_COM_FREQ SWD', encodeRequest('APIV3_GET_COM_FREQ', { protocol: 'swd' }), 'f2 62 00'],
     [
       'SET_COM_FREQ 24 MHz',
-      encodeSetComFreqRequest({ protocol: 'swd', kHz: 24_000 }),
+      encodeRequest('APIV3_SET_COM_FREQ', { protocol: 'swd', kHz: 24_000 }),
       'f2 61 00 00 c0 5d 00 00',
     ],
-    ['READREG xPSR', encodeReadRegRequest({ regsel: REGSEL.XPSR }), 'f2 33 10'],
-    ['WRITEREG PC', encodeWriteRegRequest({ regsel: REGSEL.PC, value: 0x2000_0000 }), 'f2 34 0f 00 00 00 20'],
+    ['READREG xPSR', encodeRequest('READREG', { regsel: REGSEL.XPSR }), 'f2 33 10'],
+    [
+      'WRITEREG PC',
+      encodeRequest('WRITEREG', { regsel: REGSEL.PC, value: 0x2000_0000 }),
+      'f2 34 0f 00 00 00 20',
+    ],
     [
       'dap-direct CSW 0xA2000000 on AP 0',
-      encodeWriteMem32Request({ address: 0xe000_edf0, length: 4, ap: 0, csw: 0xa200_0000 }),
+      encodeRequest('WRITEMEM_32BIT', { address: 0xe000_edf0, length: 4, ap: 0, csw: 0xa200_0000 }),
       'f2 08 f0 ed 00 e0 04 00 00 00 00 a2',
     ],
     [
       '40 KiB flash read chunk',
-      encodeReadMem32Request({ address: 0x0800_1000, length: 4096, ap: 0, csw: 0 }),
+      encodeRequest('READMEM_32BIT', { address: 0x0800_1000, length: 4096, ap: 0, csw: 0 }),
       'f2 07 00 10 00 08 00 10',
     ],
   ];
@@ -148,7 +131,12 @@ describe('command blocks: golden bytes from the reference notes (B.2, B.4, B.5, 
   }
 
   it('a memory command keeps bytes 12–15 zero', () => {
-    const b = encodeReadMem8Request({ address: 0xffff_ffff, length: 0xffff, ap: 0xff, csw: 0xffff_ff00 });
+    const b = encodeRequest('READMEM_8BIT', {
+      address: 0xffff_ffff,
+      length: 0xffff,
+      ap: 0xff,
+      csw: 0xffff_ff00,
+    });
     assert.equal(hexBytes(b), 'f2 0c ff ff ff ff ff ff ff ff ff ff 00 00 00 00');
   });
 });
@@ -175,12 +163,12 @@ describe('command round trips', () => {
 describe('data phases', () => {
   const phase = (b: Uint8Array, context = {}) => dataPhaseOf(decodeCommand(b), context);
   it('follow the reply lengths of A.3/A.4', () => {
-    assert.deepEqual(phase(encodeGetVersionRequest()), { kind: 'read', length: 6 });
+    assert.deepEqual(phase(encodeRequest('GET_VERSION', {})), { kind: 'read', length: 6 });
     assert.deepEqual(phase(encodeCommand(SAMPLES.GET_VERSION_EX)), { kind: 'read', length: 12 });
     assert.deepEqual(phase(encodeCommand(SAMPLES.GET_TARGET_VOLTAGE)), { kind: 'read', length: 8 });
-    assert.deepEqual(phase(encodeExitRequest()), { kind: 'none' });
-    assert.deepEqual(phase(encodeDfuExitRequest()), { kind: 'none' });
-    assert.deepEqual(phase(encodeEnterRequest({ mode: 'swd' })), { kind: 'read', length: 2 });
+    assert.deepEqual(phase(encodeRequest('EXIT', {})), { kind: 'none' });
+    assert.deepEqual(phase(encodeRequest('DFU_EXIT', {})), { kind: 'none' });
+    assert.deepEqual(phase(encodeRequest('APIV2_ENTER', { mode: 'swd' })), { kind: 'read', length: 2 });
     assert.deepEqual(phase(encodeCommand(SAMPLES.READ_IDCODES)), { kind: 'read', length: 12 });
     assert.deepEqual(phase(encodeCommand(SAMPLES.READALLREGS)), { kind: 'read', length: 88 });
     assert.deepEqual(phase(encodeCommand(SAMPLES.READREG)), { kind: 'read', length: 8 });
@@ -266,25 +254,25 @@ describe('decoding what a host may send', () => {
       'bad-input.stlink-command-length',
     );
     assert.equal(
-      codeOf(() => decodeEnterRequest(new Uint8Array(17))),
+      codeOf(() => decodeRequest('APIV2_ENTER', new Uint8Array(17))),
       'bad-input.stlink-command-length',
     );
   });
 
   it('decoding as one command what is another, or an unknown sub-command, says what was found', () => {
     assert.throws(
-      () => decodeReadMem32Request(block('f2 08')),
+      () => decodeRequest('READMEM_32BIT', block('f2 08')),
       (e: unknown) =>
         e instanceof BadInputError &&
         e.code === 'bad-input.stlink-command-mismatch' &&
         /expected READMEM_32BIT, got WRITEMEM_32BIT/.test(e.message),
     );
     assert.throws(
-      () => decodeEnterRequest(block('f2 7e')),
+      () => decodeRequest('APIV2_ENTER', block('f2 7e')),
       (e: unknown) => e instanceof BadInputError && /unknown sub-command 0x7e/.test(e.message),
     );
     assert.equal(
-      codeOf(() => decodeEnterRequest(block('f2 30 01'))),
+      codeOf(() => decodeRequest('APIV2_ENTER', block('f2 30 01'))),
       'bad-input.stlink-command-parameter',
     );
   });
@@ -294,16 +282,20 @@ describe('encoding refuses what does not fit', () => {
   const cases: [string, () => unknown, RegExp][] = [
     [
       'address > 32 bits',
-      () => encodeReadMem32Request({ ...mem, address: 2 ** 32 }),
+      () => encodeRequest('READMEM_32BIT', { ...mem, address: 2 ** 32 }),
       /address 4294967296 does not fit in 32 bits/,
     ],
-    ['length > 16 bits', () => encodeReadMem32Request({ ...mem, length: 0x10000 }), /length 65536/],
-    ['AP > 255', () => encodeReadMem32Request({ ...mem, ap: 256 }), /AP number/],
-    ['CSW low byte', () => encodeReadMem32Request({ ...mem, csw: 0xa200_0002 }), /CSW bits 7:0 must be 0/],
-    ['REGSEL > 255', () => encodeReadRegRequest({ regsel: 0x100 }), /REGSEL/],
-    ['negative value', () => encodeWriteRegRequest({ regsel: 0, value: -1 }), /value -1/],
-    ['divisor > 16 bits', () => encodeSwdSetFreqRequest({ divisor: 70_000 }), /divisor/],
-    ['fractional kHz', () => encodeSetComFreqRequest({ protocol: 'swd', kHz: 1.5 }), /kHz 1.5/],
+    ['length > 16 bits', () => encodeRequest('READMEM_32BIT', { ...mem, length: 0x10000 }), /length 65536/],
+    ['AP > 255', () => encodeRequest('READMEM_32BIT', { ...mem, ap: 256 }), /AP number/],
+    [
+      'CSW low byte',
+      () => encodeRequest('READMEM_32BIT', { ...mem, csw: 0xa200_0002 }),
+      /CSW bits 7:0 must be 0/,
+    ],
+    ['REGSEL > 255', () => encodeRequest('READREG', { regsel: 0x100 }), /REGSEL/],
+    ['negative value', () => encodeRequest('WRITEREG', { regsel: 0, value: -1 }), /value -1/],
+    ['divisor > 16 bits', () => encodeRequest('SWD_SET_FREQ', { divisor: 70_000 }), /divisor/],
+    ['fractional kHz', () => encodeRequest('APIV3_SET_COM_FREQ', { protocol: 'swd', kHz: 1.5 }), /kHz 1.5/],
   ];
   for (const [name, f, message] of cases) {
     it(name, () => {

@@ -68,13 +68,6 @@ export function decodeStatusWordReply(bytes: Uint8Array): StatusWordReply {
   return { status: u8(bytes, 0), value: u32le(bytes, 4) };
 }
 
-export const encodeReadRegReply = encodeStatusWordReply;
-export const decodeReadRegReply = decodeStatusWordReply;
-export const encodeReadDebugRegReply = encodeStatusWordReply;
-export const decodeReadDebugRegReply = decodeStatusWordReply;
-export const encodeReadDapRegReply = encodeStatusWordReply;
-export const decodeReadDapRegReply = decodeStatusWordReply;
-
 // --- GET_VERSION: [0..1] big-endian V:4 X:6 Y:6, [2..3] VID LE, [4..5] PID LE. No status byte.
 
 export function encodeGetVersionReply(reply: GetVersionReply): Uint8Array {
@@ -238,9 +231,6 @@ export function decodeGetLastRwStatus2Reply(bytes: Uint8Array): LastRwStatus2Rep
   checkReplyLength('GETLASTRWSTATUS2', bytes, REPLY_LENGTH.GETLASTRWSTATUS2);
   return { status: u8(bytes, 0), faultAddress: u32le(bytes, 4) };
 }
-
-export const encodeGetLastRwStatusReply = encodeStatusReply;
-export const decodeGetLastRwStatusReply = decodeStatusReply;
 
 // --- APIV3_GET_COM_FREQ: [0] status, [8] count N, [12 + 4i] LE kHz, at most 10.
 
