@@ -26,7 +26,7 @@ export interface ServerOptions {
   readonly port?: number;
   /** Default 127.0.0.1: loopback only unless the caller passes an address explicitly. */
   readonly listen?: string;
-  /** Append one JSON line per closed session (stats.ts). */
+  /** Append one JSON line per closed session (stats.node.ts). */
   readonly statsFile?: string;
   /**
    * The server API reported by GET_SERVER_VERSION. ≥ 2 gives OpenOCD 4 KiB memory packets; 3 also

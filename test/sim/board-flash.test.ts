@@ -117,7 +117,7 @@ describe('flash through the debugger', () => {
     board.runFor(0.1 * MS);
     assert.equal(debug.read(OTP, 1), 0x42);
 
-    // Through the --state file format (src/sim/board/state-file.ts) and back.
+    // Through the --state file format (src/sim/board/state-file.node.ts) and back.
     const restored = decodeState(encodeState(board.soc.devices.flash.storage), 'state.bin');
     board.power(false);
 

@@ -11,9 +11,10 @@ import type {
 export type FakePhaseOf = (command: Uint8Array) => 'write' | 'read' | 'none';
 
 /**
- * A rough default (transport/ may not import protocol/): the write-data memory commands and RW_MISC_OUT
- * take a write phase, EXIT/DFU_EXIT/API v1 ENTER none, everything else a read. A test in a higher layer
- * can pass protocol/'s dataPhaseOf instead.
+ * A rough default that does not lean on protocol/'s command table, so the transport's specs test the
+ * transport alone: the write-data memory commands and RW_MISC_OUT take a write phase, EXIT/DFU_EXIT/
+ * API v1 ENTER none, everything else a read. A test that drives real commands can pass protocol/'s
+ * dataPhaseOf instead.
  */
 export const defaultFakePhaseOf: FakePhaseOf = (c) => {
   if (c[0] === 0xf3 && c[1] === 0x07) return 'none';

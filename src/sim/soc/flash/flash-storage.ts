@@ -11,7 +11,7 @@ export const OTP_LOCK_OFFSET = OTP_DATA_SIZE;
 
 /**
  * The chip's non-volatile contents: what survives a power cycle, and what `--state FILE` keeps
- * (src/sim/board/state-file.ts). Plain bytes, no behaviour: the FLASH interface
+ * (src/sim/board/state-file.node.ts). Plain bytes, no behaviour: the FLASH interface
  * (flash-interface.ts) is the only thing that changes them while the board runs, by RM0090's rules.
  *
  * - `main`: 1 MiB at 0x08000000, erased to 0xFF;
