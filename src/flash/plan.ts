@@ -6,14 +6,11 @@
  */
 import { BadInputError } from '../util/errors.js';
 import { hex32 } from '../util/bytes.js';
+import type { FlashSector } from '../target/chip.js';
 import type { Image, Segment } from './image/types.js';
 
-/** One erasable unit of main flash. */
-export interface FlashSector {
-  readonly index: number;
-  readonly address: number;
-  readonly size: number;
-}
+/** One erasable unit of main flash, as the chip description lays them out (target/ flashSectors). */
+export type { FlashSector } from '../target/chip.js';
 
 /** A region of memory the image may load into: main flash (with its sectors) or a RAM. */
 export interface PlanMemory {

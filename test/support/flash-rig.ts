@@ -12,21 +12,20 @@ import type { AlgorithmCore, AlgorithmRun } from '../../src/flash/algorithm.js';
 import { StLink } from '../../src/probe/stlink.js';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
+import { flashSectors, mainFlashBase, STM32F40X } from '../../src/target/index.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
 import { DEBUG_REG, DHCSR } from '../../src/arch/armv7m/debug.js';
 import { REGSEL } from '../../src/arch/armv7m/regsel.js';
 
 export const KiB = 1024;
 
-const SECTOR_SIZES = [16, 16, 16, 16, 64, 128, 128, 128, 128, 128, 128, 128].map((k) => k * KiB);
-export const SECTORS = SECTOR_SIZES.map((size, index) => ({
-  index,
-  size,
-  address: 0x0800_0000 + SECTOR_SIZES.slice(0, index).reduce((a, b) => a + b, 0),
-}));
+const FLASH_BASE = mainFlashBase(STM32F40X);
+const { SRAM1, SRAM2 } = STM32F40X.memory;
+/** The Discovery's STM32F407VG: 1 MiB of the family's flash, and SRAM1+SRAM2 as one RAM. */
+export const SECTORS = flashSectors(STM32F40X, 1024 * KiB);
 export const MEMORY: PlanMemory = {
-  flash: { address: 0x0800_0000, size: 1024 * KiB, sectors: SECTORS },
-  ram: [{ name: 'SRAM', address: 0x2000_0000, size: 128 * KiB }],
+  flash: { address: FLASH_BASE, size: 1024 * KiB, sectors: SECTORS },
+  ram: [{ name: 'SRAM', address: SRAM1.base, size: SRAM2.base + SRAM2.size - SRAM1.base }],
 };
 /** DS8626 typical, x32. */
 export const ERASE_TIMES: EraseTimes = {
@@ -125,4 +124,4 @@ export function pattern(length: number, seed: number): Uint8Array {
 }
 
 export const flashBytes = (board: DiscoveryBoard, address: number, length: number): Uint8Array =>
-  board.soc.devices.flash.storage.main.subarray(address - 0x0800_0000, address - 0x0800_0000 + length);
+  board.soc.devices.flash.storage.main.subarray(address - FLASH_BASE, address - FLASH_BASE + length);
