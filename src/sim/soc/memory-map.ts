@@ -1,3 +1,4 @@
+import { ADDRESS_MAP } from '../../arch/armv7m/memory-map.js';
 import { KIB, mainFlashBase, STM32F40X } from '../../target/index.js';
 
 /** The flash-size register's value for the STM32F407VG the virtual board carries: 1024 KiB. */
@@ -35,6 +36,7 @@ export const MEMORY = {
   BKPSRAM_SIZE: BKPSRAM.size,
   /** The boot alias: flash, system memory or SRAM depending on BOOT pins / SYSCFG_MEMRMP. */
   BOOT_ALIAS_SIZE: 0x10_0000,
-  PERIPHERAL_BASE: 0x4000_0000,
-  PERIPHERAL_END: 0x6000_0000,
+  /** The ARMv7-M Peripheral region (arch/). */
+  PERIPHERAL_BASE: ADDRESS_MAP.PERIPHERAL,
+  PERIPHERAL_END: ADDRESS_MAP.RAM,
 } as const;
