@@ -14,6 +14,7 @@ import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
 import { flashSectors, mainFlashBase, STM32F40X } from '../../src/target/index.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
+import { UnavailableError } from '../../src/util/errors.js';
 import { DEBUG_REG, DHCSR } from '../../src/arch/armv7m/debug.js';
 import { REGSEL } from '../../src/arch/armv7m/regsel.js';
 
@@ -57,17 +58,23 @@ export interface Rig {
   readonly board: DiscoveryBoard;
   readonly stlink: StLink;
   readonly flash: Stm32f4Flash;
-  /** Probe commands answered so far; a cut is armed by setting `cutAfter`. */
+  /** Probe commands answered so far; a cut is armed by setting `cutAfter` or `cutPowerAfter`. */
   commands: number;
+  /** After this many commands every exchange fails as on an unplugged probe. */
   cutAfter: number;
+  /** After this many commands the target loses power (the probe stays connected). */
+  cutPowerAfter: number;
 }
 
-export async function rig(preload?: Image): Promise<Rig> {
-  const board = new DiscoveryBoard({
-    powered: false,
-    ...(preload === undefined ? {} : { preload: preload.segments.map((s) => ({ ...s })) }),
-  });
-  board.power(true);
+/** A rig on a new board holding `preload`, or (to reconnect after a cut) on an existing `board`. */
+export async function rig(preload?: Image, existing?: DiscoveryBoard): Promise<Rig> {
+  const board =
+    existing ??
+    new DiscoveryBoard({
+      powered: false,
+      ...(preload === undefined ? {} : { preload: preload.segments.map((s) => ({ ...s })) }),
+    });
+  if (!board.powered) board.power(true);
   board.runFor(2e6);
   const device = new VirtualStLinkDevice(board, {
     charge: (ns) => {
@@ -80,13 +87,17 @@ export async function rig(preload?: Image): Promise<Rig> {
     flash: undefined as unknown as Stm32f4Flash,
     commands: 0,
     cutAfter: Infinity,
+    cutPowerAfter: Infinity,
   };
   // Counting exchanges lets a test unplug the probe after the Nth command.
   const counting = {
     identity: device.identity,
     exchange: (command: Uint8Array, phase: Parameters<typeof device.exchange>[1]) => {
       state.commands++;
-      if (state.commands > state.cutAfter) throw new Error('test: USB link cut');
+      if (state.commands > state.cutAfter) {
+        throw new UnavailableError('usb-disconnected', 'test: the probe’s USB link was cut');
+      }
+      if (state.commands > state.cutPowerAfter && board.powered) board.power(false);
       return device.exchange(command, phase);
     },
     readTrace: (n: number) => device.readTrace(n),
