@@ -11,7 +11,14 @@ import {
   encodeSetComFreqReply,
 } from '../protocol/replies.js';
 import { StLink, type StLinkOptions } from './stlink.js';
-import { fails, noData, reads, ScriptedTransport, writes, type ScriptStep } from './testing.js';
+import {
+  fails,
+  noData,
+  reads,
+  ScriptedTransport,
+  writes,
+  type ScriptStep,
+} from '../../test/support/scripted-transport.js';
 
 const OK = '80 00';
 const RW_OK = '80 00 00 00 00 00 00 00 00 00 00 00';

@@ -17,7 +17,7 @@ import { dataPhaseOf, decodeCommand } from '../../protocol/index.js';
 import { DiscoveryBoard } from '../../sim/board/discovery.js';
 import { VirtualStLinkDevice } from '../../sim/probe/virtual-stlink.js';
 import { connectStLinkServer } from '../../transport/stlink-server/client.node.js';
-import { FakeUsb, FakeUsbDevice } from '../../transport/testing/fake-webusb.js';
+import { FakeUsb, FakeUsbDevice } from '../../../test/support/fake-webusb.js';
 import { EXIT_STATUS } from '../exit-status.js';
 import { run } from '../program.js';
 import { stopRunningCommand } from '../signals.js';

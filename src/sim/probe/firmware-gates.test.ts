@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fromHex, hexBytes, u32le } from '../../util/bytes.js';
 import { dataPhaseOf, type KnownCommand } from '../../protocol/commands.js';
 import { stLinkV2_1, stLinkV3 } from './models.js';
-import { FakeBoard } from './testing.js';
+import { FakeBoard } from '../../../test/support/fake-board.js';
 import type { DataPhase } from '../../protocol/link.js';
 import { VirtualStLinkDevice } from './virtual-stlink.js';
 import type { ProbeModel } from './models.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fromHex, hexBytes, u16le, u32le } from '../../util/bytes.js';
 import { encodeRequest, type CommandKind, type CommandParams } from '../../protocol/commands.js';
 import { CTRL_STAT } from '../../arch/adiv5/dp.js';
-import { FakeBoard } from './testing.js';
+import { FakeBoard } from '../../../test/support/fake-board.js';
 import { SWD_LINE_RESET_CLOCKS, SWD_TRANSACTION_CLOCKS, V2_USB_TIMING, V3_USB_TIMING } from './timing.js';
 import type { DataPhase } from '../../protocol/link.js';
 import { VirtualStLinkDevice } from './virtual-stlink.js';
