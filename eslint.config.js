@@ -6,9 +6,9 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import { builtinModules } from 'node:module';
 
 /**
- * Library layers, lowest first. A layer may import only the layers before it; `sim/` and `cli/` sit
- * outside the library, so no library layer may import them. Peers at the same rank (doctor, gdb,
- * server) do not import each other.
+ * Library layers, lowest first (see docs/architecture.md). A layer may import only the layers before
+ * it; `sim/` and `cli/` sit outside the library, so no library layer may import them. Peers at the
+ * same rank (doctor, gdb, server) do not import each other.
  *
  * arch/ and target/ are pure data (the architecture's register facts, the chips); protocol/ declares
  * the probe link contract (protocol/link.ts) that transport/ implements, so transport/ sits above it.

@@ -2,7 +2,7 @@
  * The seed's failure, emerging from the board's rules rather than from a switch (issue 5, Proof):
  * firmware that takes the SWD pins (`swd-off`), or enters Standby or Stop with the debug logic
  * unpowered (`standby`, `stop`), makes unmodified OpenOCD 0.12's `program` fail with "init mode
- * failed (unable to connect to the target)" (reference B.3: APIV2_ENTER answers 0x09), while the
+ * failed (unable to connect to the target)" (docs/stlink-protocol.md §B.3: APIV2_ENTER answers 0x09), while the
  * connect-under-reset variant (`reset_config srst_only srst_nogate connect_assert_srst`, B.4) still
  * connects — the chip is held in reset before its firmware can run — and can program blinky, which
  * then runs.

@@ -1,6 +1,6 @@
 /**
  * Unmodified OpenOCD 0.12's dap-direct driver (`-f interface/stlink-dap.cfg -c "st-link backend tcp
- * PORT" -c "transport select dapdirect_swd"`, reference A.8) against the virtual Discovery, on both
+ * PORT" -c "transport select dapdirect_swd"`, docs/stlink-protocol.md §A.8) against the virtual Discovery, on both
  * probe models: OpenOCD drives the SW-DP and AHB-AP itself through READ/WRITE_DAP_REG and RW_MISC
  * instead of the HLA memory commands. Plus the hla driver on the STLINK-V3 model.
  */
@@ -29,7 +29,7 @@ const blinky = firmwareElf('blinky');
 const word = (value: number): string => (value >>> 0).toString(16).padStart(8, '0');
 
 const PROBES: Record<ProbeModelName, { banner: RegExp; speedKHz: number }> = {
-  // The V2's SWD divisor table tops at 4 MHz; 2000 kHz asked gives 1800 (reference A.6).
+  // The V2's SWD divisor table tops at 4 MHz; 2000 kHz asked gives 1800 (docs/stlink-protocol.md §A.6).
   'v2-1': { banner: /STLINK V2J\d+M\d+ \(API v2\) VID:PID 0483:374B/, speedKHz: 1800 },
   // The V3 model's GET_COM_FREQ list (sim/probe/models.ts) has 3300 then 1000 kHz: 2000 gives 1000.
   v3: { banner: /STLINK V3J\d+M\d+B\d+S\d+ \(API v3\) VID:PID 0483:374E/, speedKHz: 1000 },

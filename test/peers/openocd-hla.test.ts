@@ -259,7 +259,7 @@ describe(
       if (ctx === undefined) return;
       const wasLocked = ctx.sim.storedRdp !== 0xaa;
       if (!wasLocked) t.diagnostic('the chip was not locked (the lock test failed?)');
-      // No `reset halt` before the unlock: neither lock nor unlock needs a halted core (reference C.7).
+      // No `reset halt` before the unlock: neither lock nor unlock needs a halted core (docs/stlink-protocol.md §C.7).
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,
         commands: ['init', 'stm32f2x unlock 0', 'reset halt', 'echo [flash info 0]', 'shutdown'],

@@ -8,7 +8,7 @@ import type { DataPhase } from '../../protocol/link.js';
 import { VirtualStLinkDevice } from './virtual-stlink.js';
 import type { ProbeModel } from './models.js';
 
-/** What a firmware version lacks answers 0x42 (stlink-openocd-0.12.md A.7 gates, as protocol/version.ts derives them). */
+/** What a firmware version lacks answers 0x42 (docs/stlink-protocol.md §A.7 gates, as protocol/version.ts derives them). */
 
 function block(hex: string): Uint8Array {
   const out = new Uint8Array(16);
