@@ -5,7 +5,7 @@
  * instead of the HLA memory commands. Plus the hla driver on the STLINK-V3 model.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { ProbeModelName } from '../../src/sim/probe/models.js';
 import {
   describeRun,
@@ -18,7 +18,7 @@ import { firmwareElf } from '../support/paths.js';
 import { requireFile } from '../support/peers.js';
 import {
   MAIN_FLASH_BASE,
-  startVirtualBoardServer,
+  virtualBoardFor,
   type VirtualBoardServer,
 } from '../support/virtual-board-server.js';
 import { hex32 as hex } from '../../src/util/bytes.js';
@@ -48,26 +48,17 @@ function mdwWords(output: string, address: number): string[] {
 
 for (const model of ['v2-1', 'v3'] as const) {
   describe(`OpenOCD 0.12 on the virtual ${model} probe`, { timeout: 60_000 }, () => {
-    let sim: VirtualBoardServer | undefined;
-    before(async () => {
-      sim = await startVirtualBoardServer({ firmware: blinky, probeModel: model });
-    });
-    after(async () => {
-      await sim?.close();
-      assert.deepEqual(sim?.errors ?? [], [], 'the server reported protocol or probe errors');
-    });
-
-    function setup(t: TestContext): { openocd: string; sim: VirtualBoardServer } | undefined {
+    /** The peer and a board of the test's own running blinky, or undefined when the test was skipped. */
+    async function setup(t: TestContext): Promise<{ openocd: string; sim: VirtualBoardServer } | undefined> {
       const openocd = requireOpenOcd(t);
       if (openocd === undefined) return undefined;
       if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined)
         return undefined;
-      assert.ok(sim !== undefined);
-      return { openocd, sim };
+      return { openocd, sim: await virtualBoardFor(t, { firmware: blinky, probeModel: model }) };
     }
 
     it('dap-direct: init (SWD DPIDR), reset halt, memory reads match the board', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const ticks = ctx.sim.symbolAddress(blinky, 'blinky_ticks');
       const result = await runOpenOcd(ctx.openocd, {
@@ -101,7 +92,7 @@ for (const model of ['v2-1', 'v3'] as const) {
     });
 
     it('hla: init, reset halt, flash info 0', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,
