@@ -1,10 +1,13 @@
 /**
  * swdkit's library entry point (`import … from 'swdkit'`): the layers that run anywhere, a browser
- * included — errors, the ST-Link protocol codecs, the transport contract with the WebUSB and
+ * included — errors, the ARMv7-M and ADIv5 register facts (as `arch`), the ST-Link protocol codecs, the transport contract with the WebUSB and
  * in-process transports, the host-side ST-Link driver, and the firmware image parsers that take bytes.
  * What needs Node (node-usb, TCP, files) is in `swdkit/node`; the virtual board is `swdkit/sim`.
  */
 export * from './util/errors.js';
+
+/** Named as the ARM ARM and ADIv5 name them; a namespace, since protocol/ has its own REGSEL. */
+export * as arch from './arch/index.js';
 
 export * from './protocol/index.js';
 

@@ -167,6 +167,7 @@ describe('the npm package', () => {
     for (const name of [
       'SwdkitError',
       'TargetError',
+      'arch',
       'StLinkStatusError',
       'StLinkServerBusyError',
       'encodeCommand',
