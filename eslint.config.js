@@ -52,14 +52,15 @@ zones.push({
 /**
  * The library must bundle for a browser unchanged (the browser UI will share it), so only the edge may
  * touch Node: `src/cli/`, files named `*.node.ts` (sockets, files, /proc, node-usb; in sim/ only
- * sim/board/state-file.node.ts), and test code. Elsewhere a Node builtin, `process` or `Buffer` fails
- * the lint, and so does importing an edge file (a type-only import is erased, so it may).
+ * sim/board/state-file.node.ts), and the unit specs (`*.test.ts`; every test helper is in
+ * test/support/, outside src/). Elsewhere a Node builtin, `process` or `Buffer` fails the lint, and so
+ * does importing an edge file (a type-only import is erased, so it may).
  */
 const NODE_ONLY =
   'is Node-only: put it in a `*.node.ts` edge file (or src/cli/) and pass what the library needs in.';
 const nodeEdge = {
   files: ['src/**/*.ts'],
-  ignores: ['src/cli/**', 'src/**/*.node.ts', 'src/**/*.test.ts', 'src/**/testing.ts', 'src/**/testing/**'],
+  ignores: ['src/cli/**', 'src/**/*.node.ts', 'src/**/*.test.ts'],
   rules: {
     'no-restricted-imports': [
       'error',

@@ -1,6 +1,8 @@
 /**
- * swdkit's Node-only entry point (`import … from 'swdkit/node'`): what needs Node's USB stack, TCP or
- * the file system. Use it beside the main entry `swdkit`, which has everything that runs anywhere.
+ * swdkit's Node-only entry point (`import … from 'swdkit/node'`): the `*.node.ts` edge files, which use
+ * Node's USB stack (node-usb, with the /proc lookup of who holds a busy probe), TCP or the file
+ * system, and the pure helpers that go with them. Use it beside the main entry `swdkit`, which has
+ * everything that runs anywhere; this is the only entry that reaches a `*.node.ts` file.
  */
 export {
   heldBy,
@@ -25,7 +27,12 @@ export { STLINK_SERVER_DEFAULT_PORT } from './transport/stlink-server/wire.js';
 /** The stlink-server TCP protocol's codec (requests, replies, status words), for other clients or servers. */
 export * as stlinkServerWire from './transport/stlink-server/wire.js';
 
-export { startServer, type ServerEvent, type ServerOptions, type StLinkServer } from './server/server.node.js';
+export {
+  startServer,
+  type ServerEvent,
+  type ServerOptions,
+  type StLinkServer,
+} from './server/server.node.js';
 export type { SessionStats } from './server/stats.node.js';
 
 export { readImageFile } from './flash/image/load.node.js';

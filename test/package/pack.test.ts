@@ -57,7 +57,10 @@ function stage(into: string): void {
   });
 }
 
-/** Every `node:` module reached through the static imports of `entry`, as "file → module". */
+/**
+ * Every `node:` module and every `*.node.js` edge file reached through the static imports of `entry`,
+ * as "file → module".
+ */
 function nodeImports(entry: string, root: string): string[] {
   const found: string[] = [];
   const seen = new Set<string>();
@@ -67,8 +70,9 @@ function nodeImports(entry: string, root: string): string[] {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/^\s*(?:import|export)\b[^'";]*?(?:from\s*)?['"]([^'"]+)['"]/gm)) {
       const specifier = match[1] ?? '';
-      if (specifier.startsWith('node:')) found.push(`${file.slice(root.length + 1)} → ${specifier}`);
-      else if (specifier.startsWith('.')) visit(join(dirname(file), specifier));
+      const edge = specifier.startsWith('.') && /\.node\.js$/.test(specifier);
+      if (specifier.startsWith('node:') || edge) found.push(`${file.slice(root.length + 1)} → ${specifier}`);
+      if (specifier.startsWith('.')) visit(join(dirname(file), specifier));
     }
   };
   visit(entry);
@@ -158,7 +162,7 @@ describe('the npm package', () => {
     }
   });
 
-  it('imports the main entry: errors, codecs, transports, the ST-Link driver, image parsers', () => {
+  it('imports the main entry: errors, register and chip facts, codecs, transports, the ST-Link driver, flashing', () => {
     const names = runNode(
       scratch,
       `import * as m from 'swdkit'; console.log(JSON.stringify(Object.keys(m)));`,
@@ -179,6 +183,16 @@ describe('the npm package', () => {
       'retryWhileWait',
       'elfImage',
       'loadImage',
+      'STM32F40X',
+      'mainFlashBase',
+      'STLINK_USB_MODELS',
+      'NO_DATA',
+      'placeInFlash',
+      'planFlash',
+      'flashImage',
+      'crc32Mpeg2',
+      'Stm32f4Flash',
+      'readOptions',
     ])
       assert.ok(exported.has(name), `swdkit exports ${name}`);
     assert.ok(!exported.has('readImageFile'), 'reading files is swdkit/node');
@@ -193,9 +207,13 @@ describe('the npm package', () => {
     const { node, sim } = JSON.parse(out) as { node: string[]; sim: string[] };
     for (const name of [
       'nodeWebUsb',
+      'nodeUsbHost',
+      'openStLink',
+      'findUsbHolders',
       'connectStLinkServer',
       'startServer',
       'readImageFile',
+      'loadState',
       'stlinkServerWire',
     ])
       assert.ok(node.includes(name), `swdkit/node exports ${name}`);
@@ -217,18 +235,11 @@ describe('the npm package', () => {
     assert.equal(out.trim(), 'V2J40M27 410fc241');
   });
 
-  // Until the Node-only code of transport/webusb (usb-holders) and flash/image (load) moves into
-  // named *.node.ts edge files reached only from swdkit/node (issue 10, another part), the main entry
-  // still pulls in node:fs and node:path; then drop the todo.
-  it(
-    'the main and virtual-board entries load no node: module (they must bundle for a browser)',
-    { todo: 'usb-holders.js and load.js still import node:fs / node:path' },
-    () => {
-      const installed = join(scratch, 'node_modules', 'swdkit');
-      for (const entry of ['dist/src/index.js', 'dist/src/sim/index.js'])
-        assert.deepEqual(nodeImports(join(installed, entry), installed), [], entry);
-    },
-  );
+  it('the main and virtual-board entries load no node: module and no *.node.js edge (they must bundle for a browser)', () => {
+    const installed = join(scratch, 'node_modules', 'swdkit');
+    for (const entry of ['dist/src/index.js', 'dist/src/sim/index.js'])
+      assert.deepEqual(nodeImports(join(installed, entry), installed), [], entry);
+  });
 
   it('keeps internal modules private and runs the installed CLI', () => {
     assert.throws(
