@@ -6,9 +6,9 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import { builtinModules } from 'node:module';
 
 /**
- * Library layers, lowest first. A layer may import only the layers before it; `sim/` and `cli/` sit
- * outside the library, so no library layer may import them. Peers at the same rank (doctor, gdb,
- * server) do not import each other.
+ * Library layers, lowest first (see docs/architecture.md). A layer may import only the layers before
+ * it; `sim/` and `cli/` sit outside the library, so no library layer may import them. Peers at the
+ * same rank (doctor, gdb, server) do not import each other.
  *
  * arch/ and target/ are pure data (the architecture's register facts, the chips); protocol/ declares
  * the probe link contract (protocol/link.ts) that transport/ implements, so transport/ sits above it.
@@ -52,14 +52,15 @@ zones.push({
 /**
  * The library must bundle for a browser unchanged (the browser UI will share it), so only the edge may
  * touch Node: `src/cli/`, files named `*.node.ts` (sockets, files, /proc, node-usb; in sim/ only
- * sim/board/state-file.node.ts), and test code. Elsewhere a Node builtin, `process` or `Buffer` fails
- * the lint, and so does importing an edge file (a type-only import is erased, so it may).
+ * sim/board/state-file.node.ts), and the unit specs (`*.test.ts`; every test helper is in
+ * test/support/, outside src/). Elsewhere a Node builtin, `process` or `Buffer` fails the lint, and so
+ * does importing an edge file (a type-only import is erased, so it may).
  */
 const NODE_ONLY =
   'is Node-only: put it in a `*.node.ts` edge file (or src/cli/) and pass what the library needs in.';
 const nodeEdge = {
   files: ['src/**/*.ts'],
-  ignores: ['src/cli/**', 'src/**/*.node.ts', 'src/**/*.test.ts', 'src/**/testing.ts', 'src/**/testing/**'],
+  ignores: ['src/cli/**', 'src/**/*.node.ts', 'src/**/*.test.ts'],
   rules: {
     'no-restricted-imports': [
       'error',

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { startServer } from '../src/server/server.node.js';
 import { InProcessTransport } from '../src/transport/in-process.js';
 import { connectStLinkServer } from '../src/transport/stlink-server/client.node.js';
-import { ScriptedDevice } from '../src/transport/testing/scripted-device.js';
+import { ScriptedDevice } from '../test/support/scripted-device.js';
 import type { StLinkTransport } from '../src/protocol/link.js';
 import type { BenchResult } from './report.js';
 import { median } from './report.js';

@@ -1,28 +1,36 @@
 import { Command, CommanderError, Option } from 'commander';
+import { nodeWebUsb } from '../transport/webusb/node-usb.node.js';
 import { asSwdkitError, UsageError } from '../util/errors.js';
 import { EXIT_STATUS, exitStatusFor } from './exit-status.js';
 import { registerList } from './commands/list.js';
 import { registerServer } from './commands/server.js';
 import { registerSim } from './commands/sim.js';
-import { commandContext } from './context.js';
+import type { CliIo, CommandContext, GlobalOptions, UsbAccess } from './context.js';
 import { Output } from './output.js';
 import { packageVersion } from './version.js';
 
-export interface GlobalOptions {
-  readonly json: boolean;
-  readonly verbose: number;
+/** What the CLI reaches besides its streams; tests replace it. */
+export interface CliEnvironment {
+  /** USB access for `list` and `server`; node-usb by default. */
+  readonly usb?: UsbAccess;
 }
 
-export interface CliIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
+function commandContext(io: CliIo, environment: CliEnvironment): CommandContext {
+  return {
+    io,
+    usb: environment.usb ?? nodeWebUsb,
+    output(command: Command): Output {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      return new Output({ json: globals.json, verbosity: globals.verbose, ...io });
+    },
+  };
 }
 
 /**
  * Builds the command tree. Subcommands register here as they are built; `--help` lists only what is
  * registered, so it never advertises a command that does not exist yet.
  */
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, environment: CliEnvironment = {}): Command {
   const program = new Command('swdkit')
     .description('Flash, debug, share and diagnose STM32 targets through ST-Link probes.')
     .version(packageVersion(), '-V, --version', 'print the swdkit version and exit')
@@ -40,7 +48,7 @@ export function buildProgram(io: CliIo): Command {
       // Commander's own error text is replaced by ours (see run()); help on stderr is never wanted.
       writeErr: () => undefined,
     });
-  const context = commandContext(io);
+  const context = commandContext(io, environment);
   registerSim(program, context);
   registerServer(program, context);
   registerList(program, context);
@@ -58,8 +66,12 @@ function fromCommander(error: CommanderError, argv: readonly string[]): UsageErr
 }
 
 /** Runs the CLI on argv (without the node and script paths) and returns the exit status. */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  environment: CliEnvironment = {},
+): Promise<number> {
+  const program = buildProgram(io, environment);
   // Output settings are needed to report a parse error, so read the global flags before commander does.
   const json = argv.includes('--json');
   const verbosity =

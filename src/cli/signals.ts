@@ -29,10 +29,19 @@ export function stopRequest(): StopRequest {
   return request;
 }
 
+/**
+ * What Ctrl-C does: asks the running long command to stop. False when none is running (then the
+ * process is to exit). Exported so that a test running a command in-process can stop it the same way.
+ */
+export function stopRunningCommand(): boolean {
+  if (current === undefined) return false;
+  current.stop();
+  return true;
+}
+
 export function installSignalHandlers(exit: (status: number) => void, interruptedStatus: number): void {
   const handle = (): void => {
-    if (current === undefined) exit(interruptedStatus);
-    else current.stop();
+    if (!stopRunningCommand()) exit(interruptedStatus);
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);

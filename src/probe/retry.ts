@@ -2,7 +2,7 @@ import { StLinkServerBusyError } from '../transport/errors.js';
 import { isStatusOk, isStatusRetryable, StLinkStatusError } from '../protocol/status.js';
 
 /**
- * WAIT handling, in exactly one place (stlink-openocd-0.12.md A.2 retry rule): a status of 0x10
+ * WAIT handling, in exactly one place (docs/stlink-protocol.md §A.2 retry rule): a status of 0x10
  * (SWD_AP_WAIT) or 0x14 (SWD_DP_WAIT) re-sends the whole command — or the whole memory chunk with its
  * GETLASTRWSTATUS(2) — up to `retries` more times, sleeping 1, 2, 4, … ms in between (OpenOCD: 8
  * retries, 1…128 ms). Every other status is final.

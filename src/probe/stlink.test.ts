@@ -11,14 +11,21 @@ import {
   encodeSetComFreqReply,
 } from '../protocol/replies.js';
 import { StLink, type StLinkOptions } from './stlink.js';
-import { fails, noData, reads, ScriptedTransport, writes, type ScriptStep } from './testing.js';
+import {
+  fails,
+  noData,
+  reads,
+  ScriptedTransport,
+  writes,
+  type ScriptStep,
+} from '../../test/support/scripted-transport.js';
 
 const OK = '80 00';
 const RW_OK = '80 00 00 00 00 00 00 00 00 00 00 00';
 const MASS = '01 00';
 const DEBUG = '02 00';
 
-const V2J40 = '2a 1b 83 04 4b 37'; // V2J40M27 on the Discovery's V2-1 (reference A.3)
+const V2J40 = '2a 1b 83 04 4b 37'; // V2J40M27 on the Discovery's V2-1 (docs/stlink-protocol.md §A.3)
 const v2 = (jtag: number): Uint8Array =>
   encodeGetVersionReply({ v: 2, x: jtag, y: 4, vid: 0x0483, pid: 0x3748 });
 const V3_STEPS: ScriptStep[] = [

@@ -60,7 +60,7 @@ export interface StLinkOptions {
   readonly waitRetry?: WaitRetryPolicy;
   /**
    * Upper bound for a 16/32-bit memory command, on top of the firmware limit and the TAR block:
-   * 1024 through an stlink-server with API v1 (stlink-openocd-0.12.md D.3).
+   * 1024 through an stlink-server with API v1 (docs/stlink-protocol.md §D.3).
    */
   readonly maxMemoryPacket?: number;
   /** How many DHCSR reads wait for S_REGRDY on the DCRSR/DCRDR register path. */
@@ -81,7 +81,7 @@ export interface WordWrite {
 
 export interface EnterSwdOptions {
   /**
-   * Hold NRST low across ENTER, and leave it low (stlink-openocd-0.12.md B.4): reaches a target whose
+   * Hold NRST low across ENTER, and leave it low (docs/stlink-protocol.md §B.4): reaches a target whose
    * firmware disables SWD or sleeps right after reset. Release it with `driveNrst('high')`.
    */
   readonly connectUnderReset?: boolean;
@@ -179,7 +179,7 @@ export class StLink {
 
   /**
    * GET_VERSION (+ GET_VERSION_EX on V3), then GET_CURRENT_MODE and the command that leaves a stale
-   * mode: DEBUG → EXIT, DFU → DFU_EXIT, SWIM → SWIM exit (stlink-openocd-0.12.md B.2 steps 2–3).
+   * mode: DEBUG → EXIT, DFU → DFU_EXIT, SWIM → SWIM exit (docs/stlink-protocol.md §B.2 steps 2–3).
    */
   open(): Promise<void> {
     return this.exclusive(async () => {

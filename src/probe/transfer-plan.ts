@@ -1,7 +1,7 @@
 import { BadInputError } from '../util/errors.js';
 
 /**
- * How one memory access becomes ST-Link memory commands (stlink-openocd-0.12.md A.5):
+ * How one memory access becomes ST-Link memory commands (docs/stlink-protocol.md §A.5):
  * - no command crosses a MEM-AP TAR auto-increment block (1 KiB or 4 KiB, ADIv5 §7.2.2: TAR only
  *   increments within the block, so the firmware's auto-incrementing transfer must not cross it);
  * - the 4-byte-aligned middle goes as 32-bit commands of at most maxRw16_32 bytes;

@@ -17,7 +17,7 @@ import { checkCommandLength, checkUint, badParameter, commandBlock } from './fra
 import { NO_PHASE, readPhase, writePhase, type PhaseSpec } from './link.js';
 
 /**
- * Every ST-Link command of stlink-openocd-0.12.md A.3/A.4 as a typed value, and its 16-byte layout,
+ * Every ST-Link command of docs/stlink-protocol.md §A.3/A.4 as a typed value, and its 16-byte layout,
  * written once: `encodeCommand` and `decodeCommand` are inverses, and `dataPhaseOf` says what follows
  * the block. All multi-byte fields are little-endian.
  */
@@ -539,7 +539,7 @@ export function dataPhaseOf(command: StLinkCommand, context: PhaseContext = {}):
   return (layout.phase as (p: KnownCommand, c: PhaseContext) => PhaseSpec | undefined)(command, context);
 }
 
-/** Reply sizes of the API v1 commands the reference notes give (A.4); the rest are unknown. */
+/** Reply sizes of the API v1 commands docs/stlink-protocol.md gives (§A.4); the rest are unknown. */
 const APIV1_PHASES: Partial<Record<Apiv1CommandName, PhaseSpec>> = {
   GETSTATUS: readPhase(2),
   FORCEDEBUG: readPhase(2),

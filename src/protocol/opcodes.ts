@@ -1,6 +1,6 @@
 /**
  * Byte 0 (command class) and, for the 0xF2/0xF3/0xF4 classes, byte 1 (sub-command) of the 16-byte
- * ST-Link command block (stlink-openocd-0.12.md A.1, A.3, A.4).
+ * ST-Link command block (docs/stlink-protocol.md §A.1, A.3, A.4).
  */
 export const COMMAND_CLASS = {
   GET_VERSION: 0xf1,

@@ -1,7 +1,7 @@
 import { REGSEL as DCRSR_REGSEL } from '../arch/armv7m/regsel.js';
 
 /**
- * READREG/WRITEREG register selectors (stlink-openocd-0.12.md A.4). They are the ARMv7-M DCRSR.REGSEL
+ * READREG/WRITEREG register selectors (docs/stlink-protocol.md §A.4). They are the ARMv7-M DCRSR.REGSEL
  * values (arch/armv7m/regsel.ts), which is what lets a host reach the same registers through
  * DCRSR/DCRDR when the firmware cannot (V2 below J15 has no FPU selectors). Only three names differ:
  * the ST-Link and OpenOCD call DebugReturnAddress "PC", xPSR "XPSR", and the packed CONTROL/FAULTMASK/

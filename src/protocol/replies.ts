@@ -7,7 +7,7 @@ import type { GetVersionExReply, GetVersionReply } from './version.js';
 import { memoryDataPhase, rwMiscOutLength, type MemoryCommandKind, type MemoryRequest } from './commands.js';
 
 /**
- * Reply layouts (stlink-openocd-0.12.md A.3/A.4), written once. Decoders return the status byte
+ * Reply layouts (docs/stlink-protocol.md §A.3/A.4), written once. Decoders return the status byte
  * as a number and never judge it: probe/ checks every status in one place. Encoders are what the
  * virtual probe answers with.
  */
@@ -155,7 +155,7 @@ export function decodeGetTargetVoltageReply(bytes: Uint8Array): TargetVoltageRep
 
 /**
  * The factor/reading pair a probe would report for a voltage (virtual probe side): the 1.2 V
- * reference reads 1552 counts, as on the reference example (1552/2134 → 3.30 V).
+ * reference reads 1552 counts, as in the example of docs/stlink-protocol.md §A.3 (1552/2134 → 3.30 V).
  */
 export function targetVoltageReplyFor(volts: number, factor = 1552): TargetVoltageReply {
   return { factor, reading: Math.max(0, Math.round((volts * factor) / 2.4)) };

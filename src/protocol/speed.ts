@@ -1,5 +1,5 @@
 /**
- * Wire-clock selection (stlink-openocd-0.12.md A.6). V2 firmware takes a divisor from a fixed table;
+ * Wire-clock selection (docs/stlink-protocol.md §A.6). V2 firmware takes a divisor from a fixed table;
  * V3 reports the kHz values it supports (GET_COM_FREQ) and takes one of them (SET_COM_FREQ).
  */
 

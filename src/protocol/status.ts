@@ -2,8 +2,8 @@ import { ERROR_CLASSES, SwdkitError, type ErrorClass } from '../util/errors.js';
 
 /**
  * The first reply byte of a debug command and the result of GETLASTRWSTATUS(2)
- * (stlink-openocd-0.12.md A.2). The firmware codes OpenOCD lumps under "other" are taken from pyOCD's
- * table as the reference notes list them.
+ * (docs/stlink-protocol.md §A.2). The firmware codes OpenOCD lumps under "other" are taken from pyOCD's
+ * table (both listed in that section).
  */
 interface StatusEntry {
   readonly code: number;

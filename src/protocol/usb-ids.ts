@@ -1,5 +1,5 @@
 /**
- * The ST-Link USB identities (stlink-openocd-0.12.md A.1): ST's vendor id, every product id by the
+ * The ST-Link USB identities (docs/stlink-protocol.md §A.1): ST's vendor id, every product id by the
  * hardware it stands for, and the ones swdkit drives with their bulk endpoints. The one table the
  * WebUSB transport, the udev rule, the stlink-server client, the version decoder and the virtual probe
  * share.

@@ -1,7 +1,7 @@
 import { STLINK_PID } from './usb-ids.js';
 
 /**
- * Firmware identity and capability gates (stlink-openocd-0.12.md A.3, A.5, A.7). Everything above
+ * Firmware identity and capability gates (docs/stlink-protocol.md §A.3, A.5, A.7). Everything above
  * protocol/ asks a feature by what it enables (`features.hasMem16Bit`), never a version number.
  */
 

@@ -3,7 +3,7 @@ import type { NrstAction } from '../protocol/opcodes.js';
 
 /**
  * What the sharing layer needs to know about an ST-Link command block: only the commands whose effect
- * spans more than one exchange, or reaches every client, get a class of their own (SHARING.md);
+ * spans more than one exchange, or reaches every client, get a class of their own (docs/sharing.md §3);
  * everything else is atomic on its own and passes straight through the device queue.
  */
 export type SharingClass =

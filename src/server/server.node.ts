@@ -1,6 +1,12 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { BadInputError, UnavailableError, asSwdkitError, type SwdkitError } from '../util/errors.js';
+import {
+  BadInputError,
+  TimeoutError,
+  UnavailableError,
+  asSwdkitError,
+  type SwdkitError,
+} from '../util/errors.js';
 import type { StLinkTransport } from '../protocol/link.js';
 import {
   RequestParser,
@@ -360,7 +366,7 @@ class Connection {
         } catch (error) {
           const swdkit = asSwdkitError(error);
           this.ctx.emit({ kind: 'probe-error', session: this.session, client: this.client, error: swdkit });
-          const status = swdkit.errorClass === 'timeout' ? TCP_STATUS.TIMEOUT : TCP_STATUS.TCP_ERROR;
+          const status = swdkit instanceof TimeoutError ? TCP_STATUS.TIMEOUT : TCP_STATUS.TCP_ERROR;
           return encodeUsbReply(status, new Uint8Array(readLength));
         }
       }

@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessTransport } from '../transport/in-process.js';
-import { ScriptedDevice } from '../transport/testing/scripted-device.js';
+import { ScriptedDevice } from '../../test/support/scripted-device.js';
 import { connectStLinkServer, type StLinkServerTransport } from '../transport/stlink-server/client.node.js';
 import {
   DEVICE_INFO_RECORD_SIZE,

@@ -18,7 +18,7 @@ const STATUS_OTHER_MODE = STLINK_STATUS_TABLE.ALREADY_OPENED_IN_OTHER_MODE.code;
 
 /**
  * One client's view of a shared probe (one OPEN_DEV handle). Everything the server answers on the
- * probe's behalf comes from here, so no other client's traffic can change it (SHARING.md).
+ * probe's behalf comes from here, so no other client's traffic can change it (docs/sharing.md §3).
  */
 export class ProbeClient {
   /** Whether this client has entered debug mode and not left it. */

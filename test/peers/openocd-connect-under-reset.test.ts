@@ -2,20 +2,23 @@
  * The seed's failure, emerging from the board's rules rather than from a switch (issue 5, Proof):
  * firmware that takes the SWD pins (`swd-off`), or enters Standby or Stop with the debug logic
  * unpowered (`standby`, `stop`), makes unmodified OpenOCD 0.12's `program` fail with "init mode
- * failed (unable to connect to the target)" (reference B.3: APIV2_ENTER answers 0x09), while the
+ * failed (unable to connect to the target)" (docs/stlink-protocol.md §B.3: APIV2_ENTER answers 0x09), while the
  * connect-under-reset variant (`reset_config srst_only srst_nogate connect_assert_srst`, B.4) still
  * connects — the chip is held in reset before its firmware can run — and can program blinky, which
  * then runs.
+ *
+ * Every test has a board of its own: blinky, or the scenario's firmware run until it has reached its
+ * stage, so that each test runs alone and none builds on what another left behind.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { readImageFile } from '../../src/flash/image/load.node.js';
 import { describeRun, errorLines, requireOpenOcd, runOpenOcd } from '../support/openocd.js';
 import { firmwareElf } from '../support/paths.js';
 import { requireFile } from '../support/peers.js';
 import {
   MAIN_FLASH_BASE,
-  startVirtualBoardServer,
+  virtualBoardFor,
   type VirtualBoardServer,
 } from '../support/virtual-board-server.js';
 import { hex32 as hex } from '../../src/util/bytes.js';
@@ -59,19 +62,19 @@ function sameAsImage(sim: VirtualBoardServer, path: string): boolean {
 }
 
 describe('OpenOCD 0.12 with board/stm32f4discovery.cfg on blinky', { timeout: 60_000 }, () => {
-  let sim: VirtualBoardServer | undefined;
-  before(async () => {
-    sim = await startVirtualBoardServer({ firmware: blinky });
-  });
-  after(async () => {
-    await sim?.close();
-  });
+  /** The peer and a board of the test's own running blinky, or undefined when the test was skipped. */
+  async function setup(t: TestContext): Promise<{ openocd: string; sim: VirtualBoardServer } | undefined> {
+    const openocd = requireOpenOcd(t);
+    if (openocd === undefined) return undefined;
+    if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined)
+      return undefined;
+    return { openocd, sim: await virtualBoardFor(t, { firmware: blinky, noServerErrors: false }) };
+  }
 
   it('init with NRST held, reset halt: halted on the reset vector', async (t) => {
-    const openocd = requireOpenOcd(t);
-    if (openocd === undefined) return;
-    if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined) return;
-    assert.ok(sim !== undefined);
+    const ctx = await setup(t);
+    if (ctx === undefined) return;
+    const { openocd, sim } = ctx;
     const result = await runOpenOcd(openocd, {
       serverPort: sim.port,
       config: 'board',
@@ -90,11 +93,9 @@ describe('OpenOCD 0.12 with board/stm32f4discovery.cfg on blinky', { timeout: 60
   });
 
   it('program through the board file (resets by NRST): Verified OK, blinky runs', async (t) => {
-    const openocd = requireOpenOcd(t);
-    if (openocd === undefined) return;
-    if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined) return;
-    assert.ok(sim !== undefined);
-    const s = sim;
+    const ctx = await setup(t);
+    if (ctx === undefined) return;
+    const { openocd, sim: s } = ctx;
     const result = await runOpenOcd(openocd, {
       serverPort: s.port,
       config: 'board',
@@ -122,30 +123,26 @@ describe('OpenOCD 0.12 with board/stm32f4discovery.cfg on blinky', { timeout: 60
 for (const scenario of scenarios) {
   describe(`the seed's failure with the ${scenario.firmware} firmware`, { timeout: 90_000 }, () => {
     const elf = firmwareElf(scenario.firmware);
-    let sim: VirtualBoardServer | undefined;
-    before(async () => {
-      sim = await startVirtualBoardServer({ firmware: elf });
-    });
-    after(async () => {
-      await sim?.close();
-      assert.deepEqual(sim?.errors ?? [], [], 'the server reported protocol or probe errors');
-    });
 
-    function setup(t: TestContext): { openocd: string; sim: VirtualBoardServer } | undefined {
+    /**
+     * The peer and a board of the test's own on which the scenario's firmware has reached its stage,
+     * or undefined when the test was skipped.
+     */
+    async function setup(t: TestContext): Promise<{ openocd: string; sim: VirtualBoardServer } | undefined> {
       const openocd = requireOpenOcd(t);
       if (openocd === undefined) return undefined;
       for (const path of [elf, blinky]) {
         if (requireFile(t, path, 'build the test firmware with `make -C firmware`') === undefined)
           return undefined;
       }
-      assert.ok(sim !== undefined);
+      const sim = await virtualBoardFor(t, { firmware: elf });
+      await sim.waitFor(() => scenario.reached(sim, elf), 5000 * MS, scenario.stage);
       return { openocd, sim };
     }
 
     it(`program fails with "init mode failed" once ${scenario.stage}`, async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
-      await ctx.sim.waitFor(() => scenario.reached(ctx.sim, elf), 5000 * MS, scenario.stage);
       assert.ok(
         ctx.sim.board.soc.debugPortSilence !== undefined,
         'by the board rules the SW-DP should not answer now',
@@ -168,7 +165,7 @@ for (const scenario of scenarios) {
     });
 
     it('connect under reset still connects: init, reset halt on the reset vector', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,
@@ -185,7 +182,7 @@ for (const scenario of scenarios) {
     });
 
     it('connect under reset programs blinky, which then runs', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,

@@ -1,11 +1,11 @@
 /**
  * Unmodified OpenOCD 0.12's dap-direct driver (`-f interface/stlink-dap.cfg -c "st-link backend tcp
- * PORT" -c "transport select dapdirect_swd"`, reference A.8) against the virtual Discovery, on both
+ * PORT" -c "transport select dapdirect_swd"`, docs/stlink-protocol.md §A.8) against the virtual Discovery, on both
  * probe models: OpenOCD drives the SW-DP and AHB-AP itself through READ/WRITE_DAP_REG and RW_MISC
  * instead of the HLA memory commands. Plus the hla driver on the STLINK-V3 model.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { ProbeModelName } from '../../src/sim/probe/models.js';
 import {
   describeRun,
@@ -18,7 +18,7 @@ import { firmwareElf } from '../support/paths.js';
 import { requireFile } from '../support/peers.js';
 import {
   MAIN_FLASH_BASE,
-  startVirtualBoardServer,
+  virtualBoardFor,
   type VirtualBoardServer,
 } from '../support/virtual-board-server.js';
 import { hex32 as hex } from '../../src/util/bytes.js';
@@ -29,7 +29,7 @@ const blinky = firmwareElf('blinky');
 const word = (value: number): string => (value >>> 0).toString(16).padStart(8, '0');
 
 const PROBES: Record<ProbeModelName, { banner: RegExp; speedKHz: number }> = {
-  // The V2's SWD divisor table tops at 4 MHz; 2000 kHz asked gives 1800 (reference A.6).
+  // The V2's SWD divisor table tops at 4 MHz; 2000 kHz asked gives 1800 (docs/stlink-protocol.md §A.6).
   'v2-1': { banner: /STLINK V2J\d+M\d+ \(API v2\) VID:PID 0483:374B/, speedKHz: 1800 },
   // The V3 model's GET_COM_FREQ list (sim/probe/models.ts) has 3300 then 1000 kHz: 2000 gives 1000.
   v3: { banner: /STLINK V3J\d+M\d+B\d+S\d+ \(API v3\) VID:PID 0483:374E/, speedKHz: 1000 },
@@ -48,26 +48,17 @@ function mdwWords(output: string, address: number): string[] {
 
 for (const model of ['v2-1', 'v3'] as const) {
   describe(`OpenOCD 0.12 on the virtual ${model} probe`, { timeout: 60_000 }, () => {
-    let sim: VirtualBoardServer | undefined;
-    before(async () => {
-      sim = await startVirtualBoardServer({ firmware: blinky, probeModel: model });
-    });
-    after(async () => {
-      await sim?.close();
-      assert.deepEqual(sim?.errors ?? [], [], 'the server reported protocol or probe errors');
-    });
-
-    function setup(t: TestContext): { openocd: string; sim: VirtualBoardServer } | undefined {
+    /** The peer and a board of the test's own running blinky, or undefined when the test was skipped. */
+    async function setup(t: TestContext): Promise<{ openocd: string; sim: VirtualBoardServer } | undefined> {
       const openocd = requireOpenOcd(t);
       if (openocd === undefined) return undefined;
       if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined)
         return undefined;
-      assert.ok(sim !== undefined);
-      return { openocd, sim };
+      return { openocd, sim: await virtualBoardFor(t, { firmware: blinky, probeModel: model }) };
     }
 
     it('dap-direct: init (SWD DPIDR), reset halt, memory reads match the board', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const ticks = ctx.sim.symbolAddress(blinky, 'blinky_ticks');
       const result = await runOpenOcd(ctx.openocd, {
@@ -101,7 +92,7 @@ for (const model of ['v2-1', 'v3'] as const) {
     });
 
     it('hla: init, reset halt, flash info 0', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,

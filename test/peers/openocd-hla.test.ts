@@ -4,11 +4,12 @@
  * serves it (issue 5, Proof). Every test asserts on OpenOCD's exit status and log and on the board:
  * the core's state, main flash, the option bytes, the LEDs, blinky's counters in SRAM.
  *
- * One board serves the whole describe, and the tests build on each other's state in order:
- * blinky preloaded → init, reset halt, flash info → mass erase → program blinky → lock → unlock.
+ * Each test has a board of its own in the state it starts from — blinky in flash (init, reset halt,
+ * flash info, mass erase, lock), an erased chip (program), a chip locked at RDP level 1 with blinky
+ * in it (unlock) — so any of them runs alone and none depends on another's outcome.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { readImageFile } from '../../src/flash/image/load.node.js';
 import { DiscoveryBoard, type LedState } from '../../src/sim/board/discovery.js';
 import { FlashStorage } from '../../src/sim/soc/flash/flash-storage.js';
@@ -23,8 +24,9 @@ import { firmwareElf } from '../support/paths.js';
 import { requireFile } from '../support/peers.js';
 import {
   MAIN_FLASH_BASE,
-  startVirtualBoardServer,
+  virtualBoardFor,
   type VirtualBoardServer,
+  type VirtualBoardServerOptions,
 } from '../support/virtual-board-server.js';
 import { hex32 as hex } from '../../src/util/bytes.js';
 
@@ -47,27 +49,19 @@ describe(
   'OpenOCD 0.12 hla (stlink.cfg + stm32f4x.cfg) on the virtual Discovery',
   { timeout: 240_000 },
   () => {
-    let sim: VirtualBoardServer | undefined;
-    const ledChanges: { at: number; leds: LedState }[] = [];
-
-    before(async () => {
-      sim = await startVirtualBoardServer({ firmware: blinky });
-      const board = sim.board;
-      board.onLedChange((leds) => ledChanges.push({ at: board.now, leds }));
-    });
-    after(async () => {
-      await sim?.close();
-      assert.deepEqual(sim?.errors ?? [], [], 'the server reported protocol or probe errors');
-    });
-
-    /** The peer and the shared board, or undefined when the test was skipped. */
-    function setup(t: TestContext): { openocd: string; sim: VirtualBoardServer } | undefined {
+    /**
+     * The peer and this test's own board (blinky in flash unless `board` says otherwise), or undefined
+     * when the test was skipped.
+     */
+    async function setup(
+      t: TestContext,
+      board: VirtualBoardServerOptions = { firmware: blinky },
+    ): Promise<{ openocd: string; sim: VirtualBoardServer } | undefined> {
       const openocd = requireOpenOcd(t);
       if (openocd === undefined) return undefined;
       if (requireFile(t, blinky, 'build the test firmware with `make -C firmware`') === undefined)
         return undefined;
-      assert.ok(sim !== undefined);
-      return { openocd, sim };
+      return { openocd, sim: await virtualBoardFor(t, board) };
     }
 
     function ticks(s: VirtualBoardServer): number {
@@ -88,7 +82,7 @@ describe(
     }
 
     it('init: probe opened, Cortex-M4 examined, running firmware left running', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,
@@ -105,7 +99,7 @@ describe(
     });
 
     it('reset halt: halted at the reset vector by a debug request', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const resetHandler = ctx.sim.symbolAddress(blinky, 'Reset_Handler');
       // The vector table's reset entry (RM0090 §2.4: flash aliased at 0 when BOOT0 is low), Thumb bit set.
@@ -124,7 +118,7 @@ describe(
     });
 
     it('flash info 0: STM32F407 id 0x10076413, 1024 KiB in 12 sectors, Rev 1', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,
@@ -142,7 +136,7 @@ describe(
     });
 
     it('stm32f2x mass_erase 0: every byte of main flash reads 0xFF', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       assert.ok(!allErased(ctx.sim.flash(0, FLASH_SIZE)), 'blinky should be in flash before the erase');
       const result = await runOpenOcd(ctx.openocd, {
@@ -157,11 +151,13 @@ describe(
     });
 
     it('program blinky.elf verify reset exit: RAM loader and CRC on the core, Verified OK, blinky runs', async (t) => {
-      const ctx = setup(t);
+      // An erased chip (as the mass erase leaves it), so that everything in flash afterwards was written.
+      const ctx = await setup(t, {});
       if (ctx === undefined) return;
-      const startedErased = allErased(ctx.sim.flash(0, FLASH_SIZE));
-      if (!startedErased)
-        t.diagnostic('flash was not erased before programming (the mass-erase test failed?)');
+      assert.ok(allErased(ctx.sim.flash(0, FLASH_SIZE)), 'the chip should start erased');
+      const ledChanges: { at: number; leds: LedState }[] = [];
+      const board = ctx.sim.board;
+      board.onLedChange((leds) => ledChanges.push({ at: board.now, leds }));
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,
         commands: [`program ${blinky} verify reset exit`],
@@ -228,7 +224,7 @@ describe(
     });
 
     it('stm32f2x lock 0, reset halt: RDP level 1, the core halts on the reset vector catch', async (t) => {
-      const ctx = setup(t);
+      const ctx = await setup(t);
       if (ctx === undefined) return;
       assert.equal(ctx.sim.storedRdp, 0xaa, 'the chip should start at RDP level 0');
       const result = await runOpenOcd(ctx.openocd, {
@@ -255,11 +251,12 @@ describe(
     });
 
     it('stm32f2x unlock 0, reset halt: RDP back to 0xAA, main flash mass-erased', async (t) => {
-      const ctx = setup(t);
+      // Locked as `stm32f2x lock 0` leaves it (RDP 0x00, level 1), with blinky in flash to be erased.
+      const ctx = await setup(t, { firmware: blinky, readProtection: 0x00 });
       if (ctx === undefined) return;
-      const wasLocked = ctx.sim.storedRdp !== 0xaa;
-      if (!wasLocked) t.diagnostic('the chip was not locked (the lock test failed?)');
-      // No `reset halt` before the unlock: neither lock nor unlock needs a halted core (reference C.7).
+      assert.equal(hex(ctx.sim.storedRdp), hex(0x00), 'the chip should start at RDP level 1');
+      assert.ok(!allErased(ctx.sim.flash(0, FLASH_SIZE)), 'blinky should be in flash before the unlock');
+      // No `reset halt` before the unlock: neither lock nor unlock needs a halted core (docs/stlink-protocol.md §C.7).
       const result = await runOpenOcd(ctx.openocd, {
         serverPort: ctx.sim.port,
         commands: ['init', 'stm32f2x unlock 0', 'reset halt', 'echo [flash info 0]', 'shutdown'],
@@ -275,7 +272,7 @@ describe(
       assert.match(result.output, /pc: 0xfffffffe msp: 0xfffffffc/);
       assert.match(result.output, /STM32F4xx - Rev: 1/);
       // OpenOCD's protection check reports level 1 before it writes the option bytes.
-      if (wasLocked) assert.match(result.output, /Device Security Bit Set\n[^]*stm32f2x unlocked/);
+      assert.match(result.output, /Device Security Bit Set\n[^]*stm32f2x unlocked/);
     });
   },
 );

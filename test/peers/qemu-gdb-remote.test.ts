@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { after, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { PT_LOAD, readElf, type ElfFile } from '../support/elf.js';
 import type { StopReply } from '../support/gdb-remote-client.js';
 import { isCi, requireFile, requirePeer } from '../support/peers.js';
@@ -45,32 +45,25 @@ async function readResults(target: QemuGdbTarget, elf: ElfFile): Promise<string[
   return Array.from({ length: results.size / 4 }, (_, i) => hex(view.getUint32(4 * i, true)));
 }
 
+/**
+ * A QEMU of the test's own, halted at reset on cpu-suite-O2, closed when the test ends; undefined
+ * after skipping the test when QEMU or the firmware is missing.
+ */
+async function qemuAtReset(t: TestContext): Promise<{ target: QemuGdbTarget; elf: ElfFile } | undefined> {
+  const qemu = requirePeer(t, 'qemu-system-arm', { package: 'qemu-system-arm' });
+  if (qemu === undefined) return undefined;
+  const path = requireFile(t, firmwareElf('cpu-suite-O2'), 'build the test firmware with `make -C firmware`');
+  if (path === undefined) return undefined;
+  const target = await QemuGdbTarget.start({ elf: path, program: qemu });
+  t.after(() => target.close());
+  return { target, elf: readElf(path) };
+}
+
 describe('QEMU gdbstub through the RSP client (cpu-suite-O2)', { timeout: 10 * 60_000 }, () => {
-  const targets: QemuGdbTarget[] = [];
-  let start: (() => Promise<QemuGdbTarget>) | undefined;
-  let elf: ElfFile | undefined;
-
-  after(async () => {
-    for (const target of targets) await target.close();
-  });
-
   it('connects, reads the target description and the reset state', async (t) => {
-    const qemu = requirePeer(t, 'qemu-system-arm', { package: 'qemu-system-arm' });
+    const qemu = await qemuAtReset(t);
     if (qemu === undefined) return;
-    const path = requireFile(
-      t,
-      firmwareElf('cpu-suite-O2'),
-      'build the test firmware with `make -C firmware`',
-    );
-    if (path === undefined) return;
-    const image = readElf(path);
-    elf = image;
-    start = async () => {
-      const target = await QemuGdbTarget.start({ elf: path, program: qemu });
-      targets.push(target);
-      return target;
-    };
-    const target = await start();
+    const { target, elf: image } = qemu;
     const { client } = target;
 
     t.diagnostic(`qSupported: PacketSize=${client.feature('PacketSize')}, no-ack mode: ${client.noAckMode}`);
@@ -98,11 +91,9 @@ describe('QEMU gdbstub through the RSP client (cpu-suite-O2)', { timeout: 10 * 6
   });
 
   it('single-steps the whole suite reading all registers after each step, with free-run results', async (t) => {
-    const target = targets[0];
-    if (target === undefined || elf === undefined) {
-      t.skip('no target (see the first test)');
-      return;
-    }
+    const qemu = await qemuAtReset(t);
+    if (qemu === undefined) return;
+    const { target, elf } = qemu;
     const inCode = executable(elf);
     const finished = elf.requireSymbol('cpu_suite_finished').address;
     let previous = await target.readRegisters();
@@ -150,11 +141,9 @@ describe('QEMU gdbstub through the RSP client (cpu-suite-O2)', { timeout: 10 * 6
   });
 
   it('measures step rates, then runs to cpu_suite_finished (Z0, c) and reads results (m)', async (t) => {
-    if (start === undefined || elf === undefined) {
-      t.skip('no target (see the first test)');
-      return;
-    }
-    const target = await start();
+    const qemu = await qemuAtReset(t);
+    if (qemu === undefined) return;
+    const { target, elf } = qemu;
     const { client } = target;
     const rate = async (count: number, body: () => Promise<unknown>): Promise<string> => {
       const begin = performance.now();

@@ -11,7 +11,7 @@ import { decodeCommand, dataPhaseOf } from '../../src/protocol/index.js';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
-import { FakeUsb, FakeUsbDevice } from '../../src/transport/testing/fake-webusb.js';
+import { FakeUsb, FakeUsbDevice } from '../support/fake-webusb.js';
 import { openStLink } from '../../src/transport/webusb/webusb-transport.js';
 import { firmwareElf } from '../support/paths.js';
 

@@ -8,6 +8,8 @@
  *     sim.runFor(300e6); // only while `sim.pause()`d: advance 300 ms of virtual time here
  *     await sim.close();
  */
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import { readImageFile } from '../../src/flash/image/load.node.js';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
 import { BoardRunner, type RunnerParameters } from '../../src/sim/board/runner.js';
@@ -15,6 +17,7 @@ import type { ProbeModelName } from '../../src/sim/probe/models.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
 import { startServer, type ServerEvent, type StLinkServer } from '../../src/server/server.node.js';
 import type { SessionStats } from '../../src/server/stats.node.js';
+import { FlashStorage } from '../../src/sim/soc/flash/flash-storage.js';
 import { mainFlashBase, STM32F40X } from '../../src/target/index.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
 import { readElf, type ElfFile } from './elf.js';
@@ -35,6 +38,11 @@ export interface VirtualBoardServerOptions {
   readonly runnerParameters?: Partial<RunnerParameters>;
   /** Also append the server's per-session stats to this file (`--stats FILE`). */
   readonly statsFile?: string;
+  /**
+   * The RDP byte of the option bytes at the first power-up (RM0090 §3.7.3): 0xAA, level 0, by default;
+   * 0x00 is what OpenOCD's `stm32f2x lock` leaves (level 1), as a `--state` file would keep it.
+   */
+  readonly readProtection?: number;
 }
 
 export interface VirtualBoardServer {
@@ -80,7 +88,12 @@ export const TEST_RUNNER_PARAMETERS: Partial<RunnerParameters> = { unpacedWallBu
 export async function startVirtualBoardServer(
   options: VirtualBoardServerOptions = {},
 ): Promise<VirtualBoardServer> {
-  const board = new DiscoveryBoard({ powered: false });
+  let storage: FlashStorage | undefined;
+  if (options.readProtection !== undefined) {
+    storage = new FlashStorage();
+    storage.optionWord = (storage.optionWord & ~0xff00) | ((options.readProtection & 0xff) << 8);
+  }
+  const board = new DiscoveryBoard({ powered: false, ...(storage === undefined ? {} : { storage }) });
   if (options.firmware !== undefined) {
     board.preload(
       readImageFile(options.firmware).segments.map((s) => ({ address: s.address, data: s.data })),
@@ -167,6 +180,24 @@ export async function startVirtualBoardServer(
       checkRunner();
     },
   };
+}
+
+/**
+ * A virtual board server of the test's own, so that no test depends on what another left on a board:
+ * started now, closed when the test ends. With `noServerErrors` (the default) the test also fails if the
+ * server reported protocol or probe errors.
+ */
+export async function virtualBoardFor(
+  t: TestContext,
+  options: VirtualBoardServerOptions & { readonly noServerErrors?: boolean } = {},
+): Promise<VirtualBoardServer> {
+  const sim = await startVirtualBoardServer(options);
+  t.after(async () => {
+    await sim.close();
+    if (options.noServerErrors ?? true)
+      assert.deepEqual(sim.errors, [], 'the server reported protocol or probe errors');
+  });
+  return sim;
 }
 
 /** Main flash's address (the chip description's), for tests that compare `flash()` with an image. */

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { StLink } from '../../probe/stlink.js';
 import { listStLinkServer } from '../../transport/stlink-server/client.node.js';
 import { STLINK_SERVER_DEFAULT_PORT } from '../../transport/stlink-server/wire.js';
-import { heldBy, nodeWebUsb, openStLink } from '../../transport/webusb/node-usb.node.js';
+import { heldBy, openStLink } from '../../transport/webusb/node-usb.node.js';
+import type { UsbLike } from '../../transport/webusb/webusb-api.js';
 import { findStLinks, type FoundStLink } from '../../transport/webusb/webusb-transport.js';
 import { asSwdkitError } from '../../util/errors.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext, UsbAccess } from '../context.js';
 import { parsePort } from '../options.js';
 
 interface ListOptions {
@@ -45,16 +46,16 @@ export function registerList(program: Command, context: CommandContext): void {
     )
     .action(async (options: ListOptions, command: Command) => {
       const output = context.output(command);
-      const listing = await list(options);
+      const listing = await list(options, context.usb);
       output.result(listing, render);
     });
 }
 
-async function list(options: ListOptions): Promise<Listing> {
+async function list(options: ListOptions, usbAccess: UsbAccess): Promise<Listing> {
   const probes: ProbeEntry[] = [];
   const notes: string[] = [];
   try {
-    const usb = await nodeWebUsb();
+    const usb = await usbAccess();
     for (const found of await findStLinks(usb)) probes.push(await describeUsbProbe(usb, found));
   } catch (error) {
     notes.push(`USB: ${asSwdkitError(error).message}`);
@@ -80,10 +81,7 @@ async function list(options: ListOptions): Promise<Listing> {
   return { probes, notes };
 }
 
-async function describeUsbProbe(
-  usb: Awaited<ReturnType<typeof nodeWebUsb>>,
-  found: FoundStLink,
-): Promise<ProbeEntry> {
+async function describeUsbProbe(usb: UsbLike, found: FoundStLink): Promise<ProbeEntry> {
   const base = {
     via: 'usb' as const,
     serial: found.identity.serial,

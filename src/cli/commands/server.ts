@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { startServer } from '../../server/server.node.js';
-import { nodeWebUsb, openStLink } from '../../transport/webusb/node-usb.node.js';
-import type { CommandContext } from '../context.js';
+import { openStLink } from '../../transport/webusb/node-usb.node.js';
+import type { CommandContext, UsbAccess } from '../context.js';
 import type { Output } from '../output.js';
 import { addServerOptions, serverEventLogger } from '../server-options.js';
 import { stopRequest } from '../signals.js';
@@ -21,12 +21,12 @@ export function registerServer(program: Command, context: CommandContext): void 
     )
     .option('--serial <serial>', 'the probe to serve, by USB serial number (see `swdkit list`)')
     .action(async (options: ServerOptions, command: Command) => {
-      await runServer(options, context.output(command));
+      await runServer(options, context.output(command), context.usb);
     });
 }
 
-async function runServer(options: ServerOptions, output: Output): Promise<void> {
-  const usb = await nodeWebUsb();
+async function runServer(options: ServerOptions, output: Output, usbAccess: UsbAccess): Promise<void> {
+  const usb = await usbAccess();
   const probe = await openStLink(usb, options.serial === undefined ? {} : { serial: options.serial });
   const stop = stopRequest();
   try {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SwdDebuggerLite } from './testing.js';
+import { SwdDebuggerLite } from '../../../test/support/swd-debugger-lite.js';
 import { BoardConsole } from './console.js';
 import { DiscoveryBoard } from './discovery.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EXCEPTION } from './exceptions.js';
 import { HFSR } from '../../arch/armv7m/scb.js';
-import { cpuWithVectors, handlerAddress } from './testing.js';
+import { cpuWithVectors, handlerAddress } from '../../../test/support/cpu-fixtures.js';
 
 // BKPT is unconditional (ARMv7-M A7.7.17): inside an IT block whose condition fails it still executes.
 // With halting debug and the monitor both disabled it escalates to HardFault with HFSR.DEBUGEVT.

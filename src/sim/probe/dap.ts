@@ -18,8 +18,8 @@ export const DEFAULT_DAP_POLICY: DapPolicy = { waitRetries: 64, powerUpPolls: 16
 
 /**
  * The probe firmware's side of the SW-DP: every transaction it issues, WAIT retries, the SELECT
- * shadow, and the mapping of ACKs and sticky flags to ST-Link status codes (stlink-openocd-0.12.md
- * A.2). Methods return a status code (0x80 = OK); a read's data is in `value`. Allocation-free, since
+ * shadow, and the mapping of ACKs and sticky flags to ST-Link status codes (docs/stlink-protocol.md
+ * §A.2). Methods return a status code (0x80 = OK); a read's data is in `value`. Allocation-free, since
  * a 6 KiB memory command is ~1 600 transactions.
  */
 export class ProbeDap {

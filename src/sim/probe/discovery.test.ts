@@ -10,7 +10,7 @@ import { VirtualStLinkDevice } from './virtual-stlink.js';
 
 /**
  * The virtual probe against the real virtual board (DiscoveryBoard: SoC, SW-DP, AHB-AP, core), with
- * blinky in flash: OpenOCD 0.12's init and `reset halt` exchanges (stlink-openocd-0.12.md B.2, B.5),
+ * blinky in flash: OpenOCD 0.12's init and `reset halt` exchanges (docs/stlink-protocol.md §B.2, B.5),
  * byte for byte as OpenOCD sends them.
  */
 

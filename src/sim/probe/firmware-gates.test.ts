@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { fromHex, hexBytes, u32le } from '../../util/bytes.js';
 import { dataPhaseOf, type KnownCommand } from '../../protocol/commands.js';
 import { stLinkV2_1, stLinkV3 } from './models.js';
-import { FakeBoard } from './testing.js';
+import { FakeBoard } from '../../../test/support/fake-board.js';
 import type { DataPhase } from '../../protocol/link.js';
 import { VirtualStLinkDevice } from './virtual-stlink.js';
 import type { ProbeModel } from './models.js';
 
-/** What a firmware version lacks answers 0x42 (stlink-openocd-0.12.md A.7 gates, as protocol/version.ts derives them). */
+/** What a firmware version lacks answers 0x42 (docs/stlink-protocol.md §A.7 gates, as protocol/version.ts derives them). */
 
 function block(hex: string): Uint8Array {
   const out = new Uint8Array(16);

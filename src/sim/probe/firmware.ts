@@ -39,7 +39,7 @@ import { NRST_PULSE_NS, swdCostNs } from './timing.js';
 
 const OK = STLINK_STATUS.DEBUG_ERR_OK;
 
-/** Behaviour choices the reference notes leave open (README.md of this folder lists them all). */
+/** Behaviour choices docs/stlink-protocol.md leaves open (README.md of this folder lists them all). */
 export interface FirmwarePolicy extends DapPolicy {
   /** DHCSR reads while waiting for S_REGRDY after a DCRSR write (ARM ARM C1.6.3). */
   readonly regRdyPolls: number;
@@ -62,11 +62,11 @@ export interface CommandEffect {
 }
 
 /**
- * The ST-Link firmware: modes, clocks, and every command of stlink-openocd-0.12.md A.3/A.4 carried out
+ * The ST-Link firmware: modes, clocks, and every command of docs/stlink-protocol.md §A.3/A.4 carried out
  * with SWD transactions on the target link. `execute` returns the reply the firmware sends (its natural
  * length; the device fits it to the host's data phase), or an empty array when it sends none.
  *
- * Answers the reference leaves open are decisions, each stated where it is made:
+ * Answers docs/stlink-protocol.md leaves open are decisions, each stated where it is made:
  * - a command this firmware version lacks, an unknown or API v1 command: status 0x42 UNKNOWN_CMD in
  *   byte 0 of whatever the host reads (pyOCD's "unknown command"; no data phase is invented);
  * - a target command (memory, registers, DAP) outside DEBUG mode touches no wire and answers 0x08

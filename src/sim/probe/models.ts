@@ -42,7 +42,7 @@ export interface ProbeModelOptions {
 
 /**
  * The STM32F4DISCOVERY's on-board ST-LINK/V2-A, which enumerates as a V2-1 (PID 0x374B) with mass
- * storage: V2J40M27 — GET_VERSION `2A 1B 83 04 4B 37` (stlink-openocd-0.12.md A.3).
+ * storage: V2J40M27 — GET_VERSION `2A 1B 83 04 4B 37` (docs/stlink-protocol.md §A.3).
  */
 export function stLinkV2_1(options: ProbeModelOptions = {}): ProbeModel {
   const version: StLinkVersion = {

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { fromHex, hexBytes, u16le, u32le } from '../../util/bytes.js';
 import { encodeRequest, type CommandKind, type CommandParams } from '../../protocol/commands.js';
 import { CTRL_STAT } from '../../arch/adiv5/dp.js';
-import { FakeBoard } from './testing.js';
+import { FakeBoard } from '../../../test/support/fake-board.js';
 import { SWD_LINE_RESET_CLOCKS, SWD_TRANSACTION_CLOCKS, V2_USB_TIMING, V3_USB_TIMING } from './timing.js';
 import type { DataPhase } from '../../protocol/link.js';
 import { VirtualStLinkDevice } from './virtual-stlink.js';
 
-/** A 16-byte block from the reference notes' hex (unused bytes zero). */
+/** A 16-byte block from the hex of docs/stlink-protocol.md (unused bytes zero). */
 function block(hex: string): Uint8Array {
   const out = new Uint8Array(16);
   out.set(fromHex(hex.replace(/\s+/g, '')));
@@ -116,7 +116,7 @@ describe('VirtualStLinkDevice: modes, voltage, clocks', () => {
   });
 });
 
-describe('VirtualStLinkDevice: OpenOCD flows (stlink-openocd-0.12.md B.2, B.5) against the fake target', () => {
+describe('VirtualStLinkDevice: OpenOCD flows (docs/stlink-protocol.md §B.2, B.5) against the fake target', () => {
   it('init: version, modes, voltage, speed, ENTER, INIT_AP, CPUID, NRST high, IDCODES, examine reads', () => {
     const r = rig();
     const steps: [string, number, string][] = [

@@ -26,7 +26,7 @@ const hex = (s: string): Uint8Array =>
   Uint8Array.from(s.split(/\s+/).filter(Boolean), (b) => parseInt(b, 16));
 const GET_VERSION = hex('F1 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00');
 
-describe('stlink-server requests (stlink-openocd-0.12.md D.3, D.4)', () => {
+describe('stlink-server requests (docs/stlink-protocol.md §D.3, D.4)', () => {
   const golden: [string, ServerRequest, string][] = [
     ['GET_SERVER_VERSION with client API 1', { command: 'GET_SERVER_VERSION', clientApi: 1 }, '06 01 00 00'],
     ['REFRESH_DEVICE_LIST(0)', { command: 'REFRESH_DEVICE_LIST', clear: 0 }, '00 00'],

@@ -2,7 +2,7 @@ import { BadInputError } from '../../util/errors.js';
 import { setU16le, setU32le, u16le, u32le, u8 } from '../../util/bytes.js';
 
 /**
- * The stlink-server TCP protocol as OpenOCD 0.12 speaks it (stlink-openocd-0.12.md D.2–D.4): strict
+ * The stlink-server TCP protocol as OpenOCD 0.12 speaks it (docs/stlink-protocol.md §D.2–D.4): strict
  * request/response, no length prefixes, every size fixed by the command (and, for SEND_USB_CMD, by its
  * length field). A reply of the wrong size makes OpenOCD block or desynchronise, so every layout is
  * written once here and both the client transport and the server use it.
@@ -103,7 +103,7 @@ export type ServerRequest =
       readonly data: Uint8Array;
     }
   /**
-   * OpenOCD never sends it and the reference gives no layout (D.3). swdkit's own layout, mirroring
+   * OpenOCD never sends it and its layout is not known (docs/stlink-protocol.md §D.3). swdkit's own layout, mirroring
    * OPEN_DEV: [0] 07, [4..7] device_id → [0..3] status, [4..7] number of clients with it open.
    */
   | { readonly command: 'GET_NB_OF_DEV_CLIENTS'; readonly deviceId: number };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cpu } from '../cpu.js';
-import { cpuWithCode } from '../testing.js';
+import { cpuWithCode } from '../../../../test/support/cpu-fixtures.js';
 import { fpAbs, fpAdd, fpDiv, fpMul, fpMulAdd, fpNeg, fpSqrt, fpSub } from './fp-arith.js';
 import { FPSCR, RM, RN, RP, RZ } from './fpscr.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CFSR } from '../../../arch/armv7m/scb.js';
-import { cpuWithCode } from '../testing.js';
+import { cpuWithCode } from '../../../../test/support/cpu-fixtures.js';
 import { vfpExpandImm32 } from './fp-data-processing.js';
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuWithCode } from '../testing.js';
+import { cpuWithCode } from '../../../../test/support/cpu-fixtures.js';
 
 /**
  * Differential cases for the FPv4-SP data-processing instructions (A6.4). Every expected value was

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cpu } from '../cpu.js';
-import { cpuWithCode } from '../testing.js';
+import { cpuWithCode } from '../../../../test/support/cpu-fixtures.js';
 import { pow2 } from './fp-bits.js';
 import { HALF, HALF_AHP, SINGLE, fpRound } from './fp-round.js';
 import { FPSCR, RM, RN, RP, RZ } from './fpscr.js';

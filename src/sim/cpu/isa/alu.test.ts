@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Cpu } from '../cpu.js';
-import { FlatBus, flags } from '../testing.js';
+import { FlatBus, flags } from '../../../../test/support/cpu-fixtures.js';
 import {
   SRType,
   addWithCarryFlags,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuWithCode } from '../testing.js';
+import { cpuWithCode } from '../../../../test/support/cpu-fixtures.js';
 
 /**
  * Differential cases for A5.3.12–A5.3.17 (shifts by register, extends, parallel add/subtract,

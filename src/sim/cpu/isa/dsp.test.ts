@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuWithCode } from '../testing.js';
+import { cpuWithCode } from '../../../../test/support/cpu-fixtures.js';
 import type { Cpu } from '../cpu.js';
 import { undefinedExecutor } from './executor.js';
 import { decodeThumb32Multiply, decodeThumb32Register } from './register32.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuWithCode } from '../testing.js';
+import { cpuWithCode } from '../../../../test/support/cpu-fixtures.js';
 
 /**
  * Differential cases for loads and stores (A5.2.4, A5.2.5, A5.3.5–A5.3.10 and the exclusives),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuWithCode } from '../testing.js';
+import { cpuWithCode } from '../../../../test/support/cpu-fixtures.js';
 import { undefinedExecutor } from './executor.js';
 import { decodeThumb16LoadStore, decodeThumb32LoadStore } from './load-store.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cpu } from '../cpu.js';
-import { cpuWithCode, flags } from '../testing.js';
+import { cpuWithCode, flags } from '../../../../test/support/cpu-fixtures.js';
 
 /** ConditionPassed written out from the table in A7.3.1, independently of the core's version. */
 const CONDITIONS: [string, (n: number, z: number, c: number, v: number) => boolean][] = [

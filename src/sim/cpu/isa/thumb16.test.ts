@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cpu } from '../cpu.js';
-import { cpuWithCode, flags } from '../testing.js';
+import { cpuWithCode, flags } from '../../../../test/support/cpu-fixtures.js';
 
 /** Runs `steps` instructions of `code` (placed at 0x100) after `setup`. */
 function exec(code: number[], setup: (cpu: Cpu) => void = () => undefined, steps = 1): Cpu {

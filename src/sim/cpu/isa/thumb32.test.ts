@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cpu } from '../cpu.js';
-import { cpuWithCode, flags } from '../testing.js';
+import { cpuWithCode, flags } from '../../../../test/support/cpu-fixtures.js';
 
 function exec(code: number[], setup: (cpu: Cpu) => void = () => undefined, origin = 0x100): Cpu {
   const { cpu } = cpuWithCode(code, origin);

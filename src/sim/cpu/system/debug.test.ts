@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXCEPTION } from '../exceptions.js';
-import { cpuWithVectors, handlerAddress, VECTORED_CODE } from '../testing.js';
+import { cpuWithVectors, handlerAddress, VECTORED_CODE } from '../../../../test/support/cpu-fixtures.js';
 import { DEMCR, DFSR, DHCSR } from '../../../arch/armv7m/debug.js';
 import { HFSR } from '../../../arch/armv7m/scb.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXCEPTION } from '../exceptions.js';
 import { CCR, CFSR, FPCCR, HFSR } from '../../../arch/armv7m/scb.js';
-import { cpuWithVectors, handlerAddress, VECTORED_CODE } from '../testing.js';
+import { cpuWithVectors, handlerAddress, VECTORED_CODE } from '../../../../test/support/cpu-fixtures.js';
 
 /**
  * The exception model (ARMv7-M B1.5) driven through the Cpu API and the PPB registers, with a few

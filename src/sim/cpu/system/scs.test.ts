@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXCEPTION } from '../exceptions.js';
-import { cpuWithVectors, handlerAddress } from '../testing.js';
+import { cpuWithVectors, handlerAddress } from '../../../../test/support/cpu-fixtures.js';
 
 /** SysTick (B3.3) and the identification/configuration registers of the SCS (B3.2, B3.4). */
 const B_SELF = 0xe7fe;

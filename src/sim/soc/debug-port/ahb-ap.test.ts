@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AhbAp, AP_STATUS } from './ahb-ap.js';
 import { CSW_ADDRINC, CSW_SIZE, MEM_AP_REG as AHB_AP_REG } from '../../../arch/adiv5/ap.js';
-import { FakeDapTarget } from './testing.js';
+import { FakeDapTarget } from '../../../../test/support/fake-dap-target.js';
 
 function setup(): { ap: AhbAp; target: FakeDapTarget } {
   const target = new FakeDapTarget(0x2000_0000, 0x4000);

@@ -54,7 +54,7 @@ export const CSW_WRITABLE = CSW.SIZE_MASK | CSW.ADDRINC_MASK | AHB_AP_CSW.HPROT1
  * TAR auto-increment carries only within a 4 KiB block on the Cortex-M3/M4 AHB-AP (Cortex-M3 TRM
  * "AHB-AP", AddrInc: "incrementing and wrapping is performed within a 4KB address boundary").
  * ADIv5 itself guarantees only 10 bits (1 KiB); OpenOCD's ST-Link driver relies on 4 KiB once it has
- * read a Cortex-M3/M4 CPUID (reference notes A.5).
+ * read a Cortex-M3/M4 CPUID (docs/stlink-protocol.md §A.5).
  */
 export const TAR_INCREMENT_BLOCK = 0x1000;
 

@@ -5,7 +5,7 @@ import { MEM_AP_REG as AHB_AP_REG } from '../../../arch/adiv5/ap.js';
 import { ABORT, CTRL_STAT, DP_REG, SELECT, TRNMODE, WCR_RESET } from '../../../arch/adiv5/dp.js';
 import { DPIDR_VALUE } from './dap-registers.js';
 import { SWD_ACK } from './swd.js';
-import { CSW_WORD_INC, FakeDapTarget, connect } from './testing.js';
+import { CSW_WORD_INC, FakeDapTarget, connect } from '../../../../test/support/fake-dap-target.js';
 
 const { OK, WAIT, FAULT, NO_RESPONSE } = SWD_ACK;
 

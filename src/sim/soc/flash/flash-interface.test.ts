@@ -84,7 +84,7 @@ function rig(storage = new FlashStorage()) {
     waitIdle() {
       clock.advanceTo(Math.max(clock.now, flash.busyUntil));
     },
-    /** Commits OPTCR options the way OpenOCD's write_options does (reference C.7). */
+    /** Commits OPTCR options the way OpenOCD's write_options does (docs/stlink-protocol.md §C.7). */
     writeOptions(options: number) {
       if ((r.read(OPTCR) & 1) !== 0) r.unlockOptions();
       r.write(OPTCR, options);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DBGMCU_APB1_FZ, DBGMCU_CR, Dbgmcu } from './dbgmcu.js';
-import { FakeSocContext } from './testing.js';
+import { FakeSocContext } from '../../../../test/support/fake-soc-context.js';
 
 describe('Dbgmcu', () => {
   test('IDCODE 0x10076413 is read-only; lanes read by byte and half-word', () => {

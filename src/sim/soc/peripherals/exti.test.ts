@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EXTI_REG, Exti } from './exti.js';
-import { FakeSocContext } from './testing.js';
+import { FakeSocContext } from '../../../../test/support/fake-soc-context.js';
 
 function setup() {
   const ctx = new FakeSocContext();

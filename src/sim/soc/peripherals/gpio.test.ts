@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GPIO_REG, Gpio, LCKR_LCKK } from './gpio.js';
 import type { GpioPortName } from './gpio.js';
-import { FakeSocContext } from './testing.js';
+import { FakeSocContext } from '../../../../test/support/fake-soc-context.js';
 
 function port(name: GpioPortName = 'D') {
   const gpio = new Gpio(name, new FakeSocContext());

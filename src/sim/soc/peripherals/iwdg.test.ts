@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IWDG_KEY, IWDG_REG, IWDG_SR, Iwdg, prescalerDivider } from './iwdg.js';
-import { FakeSocContext } from './testing.js';
+import { FakeSocContext } from '../../../../test/support/fake-soc-context.js';
 
 const US = 1e3;
 const MS = 1e6;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MEM_MODE, SYSCFG_REG, Syscfg } from './syscfg.js';
-import { FakeSocContext } from './testing.js';
+import { FakeSocContext } from '../../../../test/support/fake-soc-context.js';
 
 describe('Syscfg', () => {
   test('MEMRMP resets to the BOOT pins, re-sampled at every reset; writes remap', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { USARTS, USART_CR1, USART_REG, USART_SR, Usart } from './usart.js';
-import { FakeSocContext } from './testing.js';
+import { FakeSocContext } from '../../../../test/support/fake-soc-context.js';
 
 const US = 1e3;
 /** 115200 baud from 16 MHz: USARTDIV 8.6875 → BRR 0x8B; one 8N1 frame = 10 × 139 / 16 MHz. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { WWDG_CFR, WWDG_CR, WWDG_REG, WWDG_SR_EWIF, Wwdg } from './wwdg.js';
-import { FakeSocContext } from './testing.js';
+import { FakeSocContext } from '../../../../test/support/fake-soc-context.js';
 
 const US = 1e3;
 /** PCLK1 16 MHz, WDGTB 0: one tick is 4096 / 16 MHz = 256 µs. */

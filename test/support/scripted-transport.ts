@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { fromHex, hexBytes } from '../util/bytes.js';
-import type { DataPhase, ProbeIdentity, StLinkTransport } from '../protocol/link.js';
+import { fromHex, hexBytes } from '../../src/util/bytes.js';
+import type { DataPhase, ProbeIdentity, StLinkTransport } from '../../src/protocol/link.js';
 
 /**
  * A StLinkTransport that plays a script: each step names the exact 16-byte block and data phase the

@@ -1,12 +1,12 @@
-import { BusError } from '../../cpu/bus.js';
-import type { SilenceReason } from '../debug-port-rules.js';
-import type { AccessSize } from '../peripheral.js';
-import { CSW, CSW_ADDRINC, CSW_SIZE } from '../../../arch/adiv5/ap.js';
-import { ABORT, CTRL_STAT, DP_REG } from '../../../arch/adiv5/dp.js';
-import { CSW_RESET } from './dap-registers.js';
-import type { DapTarget } from './dap-target.js';
-import { SWD_ACK, type SwdWire } from './swd.js';
-import { hex32 as hex } from '../../../util/bytes.js';
+import { BusError } from '../../src/sim/cpu/bus.js';
+import type { SilenceReason } from '../../src/sim/soc/debug-port-rules.js';
+import type { AccessSize } from '../../src/sim/soc/peripheral.js';
+import { CSW, CSW_ADDRINC, CSW_SIZE } from '../../src/arch/adiv5/ap.js';
+import { ABORT, CTRL_STAT, DP_REG } from '../../src/arch/adiv5/dp.js';
+import { CSW_RESET } from '../../src/sim/soc/debug-port/dap-registers.js';
+import type { DapTarget } from '../../src/sim/soc/debug-port/dap-target.js';
+import { SWD_ACK, type SwdWire } from '../../src/sim/soc/debug-port/swd.js';
+import { hex32 as hex } from '../../src/util/bytes.js';
 
 /**
  * A fake system bus for the DAP's unit tests: RAM at `base` (little-endian), a bus error anywhere

@@ -1,6 +1,11 @@
-import type { ClockFrequencies, DebugFreeze, ResetSource, SocContext } from '../soc-context.js';
-import type { IrqLine } from '../peripheral.js';
-import { EventClock } from '../event-clock.js';
+import type {
+  ClockFrequencies,
+  DebugFreeze,
+  ResetSource,
+  SocContext,
+} from '../../src/sim/soc/soc-context.js';
+import type { IrqLine } from '../../src/sim/soc/peripheral.js';
+import { EventClock } from '../../src/sim/soc/event-clock.js';
 
 /** Mutable clock frequencies a test sets directly (the reset clock tree: 16 MHz HSI everywhere). */
 export interface FakeClocks {

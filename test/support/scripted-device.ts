@@ -1,4 +1,4 @@
-import type { DataPhase, ProbeIdentity, StLinkDevice } from '../../protocol/link.js';
+import type { DataPhase, ProbeIdentity, StLinkDevice } from '../../src/protocol/link.js';
 
 /**
  * A deliberately small stand-in for an ST-Link/V2-1 (V2J37, PID 0x374B) for transport and server

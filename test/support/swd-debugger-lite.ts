@@ -1,7 +1,7 @@
-import { MEM_AP_REG } from '../../arch/adiv5/ap.js';
-import { DP_REG } from '../../arch/adiv5/dp.js';
-import { CSW_WORD_INC, connect, expectOk } from '../soc/debug-port/testing.js';
-import type { DiscoveryBoard } from './discovery.js';
+import { MEM_AP_REG } from '../../src/arch/adiv5/ap.js';
+import { DP_REG } from '../../src/arch/adiv5/dp.js';
+import { CSW_WORD_INC, connect, expectOk } from './fake-dap-target.js';
+import type { DiscoveryBoard } from '../../src/sim/board/discovery.js';
 
 /**
  * Word accesses to a board through its SW-DP, for the board's unit specs (the full test-side

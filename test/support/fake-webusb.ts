@@ -1,11 +1,11 @@
-import type { StLinkDevice } from '../../protocol/link.js';
+import type { StLinkDevice } from '../../src/protocol/link.js';
 import type {
   UsbConfigurationLike,
   UsbDeviceLike,
   UsbInTransferResult,
   UsbLike,
   UsbOutTransferResult,
-} from '../webusb/webusb-api.js';
+} from '../../src/transport/webusb/webusb-api.js';
 
 /** Which data phase follows a command block; the fake needs it to pair transfers into exchanges. */
 export type FakePhaseOf = (command: Uint8Array) => 'write' | 'read' | 'none';

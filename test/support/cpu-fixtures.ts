@@ -1,7 +1,7 @@
-import { BusError, type Bus, type CodeRegion } from './bus.js';
-import { Cpu, type CpuOptions } from './cpu.js';
-import { PPB } from '../../arch/armv7m/memory-map.js';
-import type { PpbDevice } from './system/scs.js';
+import { BusError, type Bus, type CodeRegion } from '../../src/sim/cpu/bus.js';
+import { Cpu, type CpuOptions } from '../../src/sim/cpu/cpu.js';
+import { PPB } from '../../src/arch/armv7m/memory-map.js';
+import type { PpbDevice } from '../../src/sim/cpu/system/scs.js';
 
 /**
  * A flat little-endian bus for unit tests: 1 MiB "code" at 0x00000000 and 128 KiB "SRAM" at

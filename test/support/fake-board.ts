@@ -1,13 +1,13 @@
-import { mainFlashBase, STM32F40X } from '../../target/index.js';
-import { EventClock } from '../soc/event-clock.js';
-import { CSW, CSW_ADDRINC, MEM_AP_REG, TAR_AUTOINCREMENT_MIN_BLOCK } from '../../arch/adiv5/ap.js';
-import { ABORT, CTRL_STAT, DP_REG, SELECT } from '../../arch/adiv5/dp.js';
-import { DCRSR, DEBUG_REG, DHCSR } from '../../arch/armv7m/debug.js';
-import { DWT_REG } from '../../arch/armv7m/dwt.js';
-import { FPB_REG } from '../../arch/armv7m/fpb.js';
-import { AIRCR, SCB_REG } from '../../arch/armv7m/scb.js';
-import { SWD_ACK, type SwdAck, type SwdWire } from '../soc/debug-port/swd.js';
-import type { ProbeTargetLink } from './target-link.js';
+import { mainFlashBase, STM32F40X } from '../../src/target/index.js';
+import { EventClock } from '../../src/sim/soc/event-clock.js';
+import { CSW, CSW_ADDRINC, MEM_AP_REG, TAR_AUTOINCREMENT_MIN_BLOCK } from '../../src/arch/adiv5/ap.js';
+import { ABORT, CTRL_STAT, DP_REG, SELECT } from '../../src/arch/adiv5/dp.js';
+import { DCRSR, DEBUG_REG, DHCSR } from '../../src/arch/armv7m/debug.js';
+import { DWT_REG } from '../../src/arch/armv7m/dwt.js';
+import { FPB_REG } from '../../src/arch/armv7m/fpb.js';
+import { AIRCR, SCB_REG } from '../../src/arch/armv7m/scb.js';
+import { SWD_ACK, type SwdAck, type SwdWire } from '../../src/sim/soc/debug-port/swd.js';
+import type { ProbeTargetLink } from '../../src/sim/probe/target-link.js';
 
 const STICKY = CTRL_STAT.STICKYERR | CTRL_STAT.WDATAERR | CTRL_STAT.STICKYORUN;
 // Where the chip description puts main flash and SRAM; the memory model itself is this file's own.
