@@ -1,5 +1,5 @@
 import { normalizeSegments, RunBuilder } from './segments.js';
-import { hexBytes, lineError, textLines } from './text-records.js';
+import { hexBytes, lineError, textLines, truncated, type TextLine } from './text-records.js';
 import type { Image } from './types.js';
 
 /**
@@ -13,7 +13,9 @@ export function ihexImage(bytes: Uint8Array, source: string): Image {
   let base = 0;
   let entry: number | undefined;
   let ended = false;
+  let last: TextLine | undefined;
   for (const line of textLines(bytes)) {
+    last = line;
     if (ended) throw lineError('ihex-after-eof', source, line, 'a record follows the end-of-file record');
     if (!line.text.startsWith(':'))
       throw lineError('ihex-bad-record', source, line, "a record must start with ':'");
@@ -84,5 +86,8 @@ export function ihexImage(bytes: Uint8Array, source: string): Image {
         );
     }
   }
+  // Every Intel HEX file ends with a type 01 record; one that stops before it was cut short (a
+  // partial download or copy) and loading what is there would flash part of a program.
+  if (!ended) throw truncated('ihex-truncated', source, last, 'end-of-file record (type 01)');
   return { format: 'ihex', segments: normalizeSegments(source, runs.finish()), entry };
 }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { SwdkitError } from '../../util/errors.js';
 import { detectFormat, loadImage } from './load.js';
-import { readImageFile } from './load.node.js';
+import { MAX_IMAGE_FILE_BYTES, readImageFile } from './load.node.js';
 import type { Image } from './types.js';
 
 // The repository root, from src/flash/image or its compiled copy under dist/.
@@ -95,7 +97,7 @@ describe('image loaders', () => {
       'bad-input.image-empty',
     );
     assert.equal(
-      code(() => hex(':02100000AABB89\n:02100100CCDD44\n')),
+      code(() => hex(':02100000AABB89\n:02100100CCDD44\n:00000001FF\n')),
       'bad-input.image-overlap',
     );
   });
@@ -134,10 +136,70 @@ describe('image loaders', () => {
     );
   });
 
-  it('a missing file is "unavailable", not a crash', () => {
+  it('a missing file or a directory is bad input (the name the user gave is wrong), not a crash', () => {
     assert.equal(
       code(() => readImageFile('/nonexistent/app.elf')),
-      'unavailable.image-unreadable',
+      'bad-input.file-missing',
+    );
+    assert.equal(
+      code(() => readImageFile(file('firmware/bin'))),
+      'bad-input.file-is-directory',
+    );
+  });
+
+  it('/dev/zero is refused before it is read: not a regular file', () => {
+    assert.equal(
+      code(() => readImageFile('/dev/zero')),
+      'bad-input.file-not-regular',
+    );
+  });
+
+  it('a file larger than any STM32 image is refused unread', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swdkit-image-'));
+    const big = join(dir, 'huge.bin');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_IMAGE_FILE_BYTES + 1); // sparse: nothing is written, nothing must be read
+    assert.equal(
+      code(() => readImageFile(big)),
+      'bad-input.file-too-large',
+    );
+  });
+
+  it('Intel HEX without its end-of-file record is truncated: the error names the last line', () => {
+    const text = readFileSync(file('firmware/bin/blinky.hex'), 'latin1');
+    const first10 = text.split('\n').slice(0, 10).join('\n') + '\n';
+    assert.throws(
+      () => loadImage(new TextEncoder().encode(first10), { fileName: 'blinky.hex' }),
+      (e: unknown) =>
+        e instanceof SwdkitError &&
+        e.code === 'bad-input.ihex-truncated' &&
+        /^blinky\.hex:10: the file ends without its end-of-file record \(type 01\): it is truncated$/.test(
+          e.message,
+        ),
+    );
+    // Data after the end-of-file record is an error too (not silently dropped).
+    assert.equal(
+      code(() => loadImage(new TextEncoder().encode(`${text}:02100000AABB89\n`), { fileName: 'blinky.hex' })),
+      'bad-input.ihex-after-eof',
+    );
+  });
+
+  it('S-records without a termination record (S7/S8/S9) are truncated; records after it are refused', () => {
+    const text = readFileSync(file('test/fixtures/images/blinky.srec'), 'latin1');
+    const lines = text.trimEnd().split('\n');
+    const cut = lines.slice(0, -1).join('\n') + '\n';
+    assert.throws(
+      () => loadImage(new TextEncoder().encode(cut), { fileName: 'blinky.srec' }),
+      (e: unknown) =>
+        e instanceof SwdkitError &&
+        e.code === 'bad-input.srec-truncated' &&
+        e.message.startsWith(`blinky.srec:${lines.length - 1}: the file ends without its termination record`),
+    );
+    assert.equal(
+      code(() =>
+        loadImage(new TextEncoder().encode(`${text}S1051000AABB85\n`), { fileName: 'blinky.srec' }),
+      ),
+      'bad-input.srec-after-end',
     );
   });
 

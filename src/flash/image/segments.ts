@@ -43,18 +43,28 @@ export function hex(value: number): string {
   return (value >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Collects byte runs as records arrive (HEX, S-records), starting a new run at each gap. */
+/**
+ * Collects byte runs as records arrive (HEX, S-records), starting a new run at each gap. The open run
+ * grows in one byte array (doubling), so a file of millions of records loads in linear time.
+ */
 export class RunBuilder {
   private readonly runs: Segment[] = [];
   private start = -1;
-  private bytes: number[] = [];
+  private bytes = new Uint8Array(256);
+  private length = 0;
 
   add(address: number, data: Uint8Array): void {
-    if (this.start < 0 || address !== this.start + this.bytes.length) {
+    if (this.start < 0 || address !== this.start + this.length) {
       this.flush();
       this.start = address;
     }
-    for (const byte of data) this.bytes.push(byte);
+    if (this.length + data.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + data.length));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    this.bytes.set(data, this.length);
+    this.length += data.length;
   }
 
   finish(): Segment[] {
@@ -63,10 +73,10 @@ export class RunBuilder {
   }
 
   private flush(): void {
-    if (this.start >= 0 && this.bytes.length > 0) {
-      this.runs.push({ address: this.start, data: Uint8Array.from(this.bytes) });
+    if (this.start >= 0 && this.length > 0) {
+      this.runs.push({ address: this.start, data: this.bytes.slice(0, this.length) });
     }
     this.start = -1;
-    this.bytes = [];
+    this.length = 0;
   }
 }

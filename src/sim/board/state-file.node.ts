@@ -1,8 +1,8 @@
 import {
   closeSync,
   fsyncSync,
+  existsSync,
   openSync,
-  readFileSync,
   readSync,
   renameSync,
   rmSync,
@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { BadInputError, UnavailableError } from '../../util/errors.js';
+import { readInputFile } from '../../util/input-file.node.js';
 import { FlashStorage } from '../soc/flash/flash-storage.js';
 import { optionBytesConsistent } from '../soc/flash/option-bytes.js';
 
@@ -53,16 +54,13 @@ const HINT_REPLACE =
 
 /** Reads a state file; undefined when there is none (a board that was never run with it). */
 export function loadState(path: string): FlashStorage | undefined {
-  let file: Buffer;
-  try {
-    file = readFileSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UnavailableError('state-unreadable', `Cannot read the state file ${path}.`, {
-      hint: 'Check the path and its permissions.',
-      cause: error,
-    });
-  }
+  if (!existsSync(path)) return undefined;
+  // Anything but a regular file of about the right size (a directory, /dev/zero) is refused unread.
+  const file = readInputFile(path, {
+    what: 'state file',
+    maxBytes: 2 * layout(new FlashStorage()).total,
+    maxBytesReason: `A state file is ${layout(new FlashStorage()).total} bytes; this is not one.`,
+  });
   return decodeState(file, path);
 }
 
