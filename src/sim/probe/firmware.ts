@@ -140,13 +140,18 @@ export class StLinkFirmware {
         return encodeStatusReply(this.enter(command.mode));
       case 'SWD_SET_FREQ': {
         if (!f.hasSwdSetFreq) return unknown;
-        // Known divisors are ST's table (A.6); the table fits 4 MHz / (divisor + 1) for the rest.
-        this.swdKHz = swdKHzForDivisor(command.divisor) ?? 4000 / (command.divisor + 1);
+        // The V2 firmware takes the divisors of ST's table (A.6) and nothing else: any other is
+        // refused with 0x41 and the clock stays (a divisor of 0xFFFF must not give a 61 Hz wire).
+        const kHz = swdKHzForDivisor(command.divisor);
+        if (kHz === undefined) return encodeStatusReply(STLINK_STATUS.FREQ_NOT_SUPPORTED);
+        this.swdKHz = kHz;
         return encodeStatusReply(OK);
       }
       case 'JTAG_SET_FREQ': {
         if (!f.hasJtagSetFreq) return unknown;
-        this.jtagKHz = jtagKHzForDivisor(command.divisor) ?? 36000 / Math.max(4, command.divisor);
+        const kHz = jtagKHzForDivisor(command.divisor);
+        if (kHz === undefined) return encodeStatusReply(STLINK_STATUS.FREQ_NOT_SUPPORTED);
+        this.jtagKHz = kHz;
         return encodeStatusReply(OK);
       }
       case 'APIV3_GET_COM_FREQ':
@@ -356,17 +361,25 @@ export class StLinkFirmware {
    * RW_MISC_OUT's batch (A.8) on the selected AP's TAR and DRW, word-sized (the firmware writes the
    * AP's CSW before the first access): "address" sets TAR, "write" writes DRW (TAR auto-increments, so
    * consecutive writes fill consecutive words), "read" reads the word at the address it carries. The
-   * results wait for RW_MISC_IN. A batch whose data does not parse, or that is longer than the
-   * firmware takes, fails item by item with 0x08 CMD_ERROR.
+   * results wait for RW_MISC_IN. A batch whose data does not parse fails item by item with 0x08
+   * CMD_ERROR.
+   *
+   * The item count is the host's 32-bit word; the firmware's result buffer holds `maxRwMiscItems`
+   * entries (64 on V2, 1227 on V3: what OpenOCD sizes its batches by, A.8). A count beyond it is
+   * refused whole before anything is allocated or touched on the wire: nothing runs, and the buffer
+   * RW_MISC_IN returns is its `maxRwMiscItems` entries, each 0x08 CMD_ERROR (the status the firmware
+   * gives every command beyond its limits; the device fits it to the host's read like any reply).
    */
   private rwMisc(items: number, data: Uint8Array, debug: boolean): Uint8Array {
+    const failed: RwMiscResult = { value: 0, status: STLINK_STATUS.CMD_ERROR };
+    const limit = this.model.limits.maxRwMiscItems;
+    if (items > limit) return encodeRwMiscInReply(Array.from({ length: limit }, () => failed));
     let batch: RwMiscItem[] | undefined;
     try {
-      batch = items <= this.model.limits.maxRwMiscItems ? decodeRwMiscOutData(items, data) : undefined;
+      batch = decodeRwMiscOutData(items, data);
     } catch {
       batch = undefined;
     }
-    const failed: RwMiscResult = { value: 0, status: STLINK_STATUS.CMD_ERROR };
     if (batch === undefined || !debug)
       return encodeRwMiscInReply(Array.from({ length: items }, () => failed));
     let ap = 0;

@@ -452,3 +452,69 @@ describe('VirtualStLinkDevice: virtual time (timing.ts)', () => {
     assert.equal(hexBytes(await pending), '2a 1b 83 04 4b 37');
   });
 });
+
+describe('VirtualStLinkDevice: what a hostile host sends (issue 11)', () => {
+  for (const [model, limit] of [
+    ['v2-1', 64],
+    ['v3', 1227],
+  ] as const) {
+    it(`${model}: RW_MISC_OUT with 0xFFFFFFFF items and no data runs nothing and sizes nothing by the count`, () => {
+      const r = rig(model);
+      r.enter();
+      const clocks = r.device.firmware.dap.clocks;
+      r.target.log.length = 0;
+      assert.equal(r.x(block('F2 51 FF FF FF FF'), write(new Uint8Array(0))).length, 0);
+      assert.equal(r.target.log.length, 0, 'no SWD transaction');
+      assert.equal(r.device.firmware.dap.clocks, clocks);
+      // RW_MISC_IN gives the firmware's result buffer: `limit` entries, each CMD_ERROR.
+      const results = r.x(block('F2 52'), read(8 * limit));
+      for (let i = 0; i < limit; i++) {
+        assert.equal(u32le(results, 4 * i), 0);
+        assert.equal(u32le(results, 4 * limit + 4 * i), 0x08, `entry ${i}`);
+      }
+    });
+
+    it(`${model}: a batch one item over the buffer (${limit + 1}) is refused whole; a full one (${limit}) runs`, () => {
+      const r = rig(model);
+      r.enter();
+      const reads = (n: number): Uint8Array => {
+        const data = new Uint8Array(Math.ceil(n / 4) * 4 + 4 * n);
+        data.fill(3, 0, n); // n reads of 0x20000000
+        for (let i = 0; i < n; i++)
+          new DataView(data.buffer).setUint32(data.length - 4 * n + 4 * i, 0x20000000, true);
+        return data;
+      };
+      const count = (n: number): string =>
+        `F2 51 ${[0, 8, 16, 24].map((s) => ((n >>> s) & 0xff).toString(16).padStart(2, '0')).join(' ')}`;
+      r.target.sram.set([0x78, 0x56, 0x34, 0x12], 0);
+      r.target.log.length = 0;
+      r.x(block(count(limit + 1)), write(reads(limit + 1)));
+      assert.equal(r.target.log.length, 0);
+      const refused = r.x(block('F2 52'), read(8 * (limit + 1)));
+      assert.equal(u32le(refused, 4 * limit), 0x08);
+      r.x(block(count(limit)), write(reads(limit)));
+      const done = r.x(block('F2 52'), read(8 * limit));
+      assert.equal(u32le(done, 4 * (limit - 1)), 0x12345678);
+      assert.equal(u32le(done, 4 * limit + 4 * (limit - 1)), 0x80);
+    });
+  }
+
+  it('SWD_SET_FREQ takes only ST’s divisors: 0xFFFF answers 0x41 FREQ_NOT_SUPPORTED and the clock stays', () => {
+    const r = rig();
+    assert.equal(r.hexOf('F2 43 FF FF', 2), '41 00');
+    assert.equal(r.device.firmware.swdKHz, 1800);
+    assert.equal(r.hexOf('F2 43 04 00', 2), '41 00', 'divisor 4 is not in the table either');
+    assert.equal(r.hexOf('F2 43 1E 03', 2), '80 00'); // 798: 5 kHz, the slowest there is
+    assert.equal(r.device.firmware.swdKHz, 5);
+    assert.equal(r.hexOf('F2 43 FF FF', 2), '41 00');
+    assert.equal(r.device.firmware.swdKHz, 5);
+    assert.equal(r.hexOf('F2 44 FF FF', 2), '41 00', 'JTAG_SET_FREQ likewise');
+    assert.equal(r.device.firmware.jtagKHz, 1125);
+  });
+
+  it('V3 SET_COM_FREQ below every listed frequency applies the slowest listed one (5 kHz)', () => {
+    const r = rig('v3');
+    assert.equal(r.hexOf('F2 61 00 00 00 00 00 00', 8), '80 00 00 00 05 00 00 00');
+    assert.equal(r.device.firmware.swdKHz, 5);
+  });
+});
