@@ -122,3 +122,38 @@ test('a simulator error stops the runner and is reported', async () => {
   assert.equal(errors.length, 1);
   assert.ok(runner.failure instanceof Error);
 });
+
+test('unpaced: a charge of seconds is spent in slices between event-loop turns, all of it', async () => {
+  const board = new FakeBoard();
+  // Each slice of board time costs 1 ms of (fake) wall time: one slice per turn.
+  let wall = 0;
+  const runner = new BoardRunner(board, {
+    wallClock: () => wall,
+    parameters: { unpacedWallBudgetMs: 1 },
+  });
+  const original = board.runFor.bind(board);
+  board.runFor = (ns: number) => {
+    original(ns);
+    wall += 1;
+  };
+  const order: string[] = [];
+  const charged = runner.charge(10_000 * MS);
+  assert.ok(charged instanceof Promise, 'a long charge does not hold the event loop');
+  setImmediate(() => order.push('other work'));
+  await charged;
+  order.push('charge done');
+  assert.deepEqual(order, ['other work', 'charge done']);
+  assert.equal(board.now, 10_000 * MS, 'the modelled cost is spent in full');
+  assert.equal(board.calls, 10_000 / (RUNNER_PARAMETERS.unpacedChargeSliceNs / MS));
+});
+
+test('unpaced: finishCharges ends a long charge at once (shutdown)', async () => {
+  const board = new FakeBoard();
+  let wall = 0;
+  const runner = new BoardRunner(board, { wallClock: () => wall++ });
+  const charged = runner.charge(3_600_000 * MS);
+  assert.ok(charged instanceof Promise);
+  runner.finishCharges();
+  await charged;
+  assert.ok(board.now < 3_600_000 * MS);
+});

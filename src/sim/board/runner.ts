@@ -19,6 +19,11 @@ export interface RunnableBoard {
  * virtual time then passes at `unpacedIdleSpeedup` × the wall clock, in `unpacedIdleTickMs` steps —
  * still fast enough that a flash erase the host waits for takes a fraction of its real duration.
  *
+ * A probe command's cost (`charge`) is spent the same way: up to `unpacedChargeSliceNs` at once, more
+ * in slices of that size for at most `unpacedWallBudgetMs` of wall time per event-loop turn, so a
+ * command modelled to take seconds (a 6 KiB read at the 5 kHz clock is ~15 s) holds its reply back
+ * for that long without stopping the process from serving other clients and its signals.
+ *
  * Paced (`--realtime`), virtual time follows the wall clock: every `pacedTickMs` the board runs up
  * to "virtual start + wall time elapsed", in the same slices and with the same yielding. When it
  * falls behind by more than `pacedMaxLagNs` (a core that cannot keep up with its clock, a host
@@ -29,6 +34,7 @@ export const RUNNER_PARAMETERS = {
   unpacedWallBudgetMs: 1,
   unpacedIdleSpeedup: 100,
   unpacedIdleTickMs: 1,
+  unpacedChargeSliceNs: 10 * NS_PER_MS,
   pacedTickMs: 10,
   pacedSliceNs: 1 * NS_PER_MS,
   pacedWallBudgetMs: 8,
@@ -62,6 +68,8 @@ export class BoardRunner {
   /** Paced: wall time (ms) and virtual time (ns) that correspond. */
   private anchorWallMs = 0;
   private anchorVirtualNs = 0;
+  /** Charges still being spent in slices (unpaced), each finished at once by `finishCharges`. */
+  private readonly spending = new Set<() => void>();
   /** The error that stopped the runner, if any. */
   failure: unknown = undefined;
 
@@ -97,18 +105,55 @@ export class BoardRunner {
   }
 
   /**
-   * A probe command's modelled cost (virtual ns). Unpaced: the board runs that long now, before the
-   * reply goes out. Paced: the promise resolves after that much wall time, while the board keeps
-   * following the clock (timer granularity rounds sub-millisecond costs up, never down).
+   * Shutting down: every charge still being spent completes now, its reply going out early, so that
+   * closing the server does not wait seconds for a command modelled to be slow.
+   */
+  finishCharges(): void {
+    for (const finish of [...this.spending]) finish();
+  }
+
+  /**
+   * A probe command's modelled cost (virtual ns). Unpaced: the board runs that long before the reply
+   * goes out — at once when it is short, in slices between event-loop turns when it is not. Paced:
+   * the promise resolves after that much wall time, while the board keeps following the clock
+   * (timer granularity rounds sub-millisecond costs up, never down).
    */
   readonly charge = (ns: number): void | Promise<void> => {
     if (!(ns > 0)) return undefined;
-    if (!this.paced) {
-      this.runBoard(ns);
-      return undefined;
-    }
-    return new Promise((resolve) => setTimeout(resolve, ns / NS_PER_MS));
+    if (this.paced) return new Promise((resolve) => setTimeout(resolve, ns / NS_PER_MS));
+    const left = { ns };
+    if (this.spend(left)) return undefined;
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        this.spending.delete(finish);
+        left.ns = 0;
+        resolve();
+      };
+      this.spending.add(finish);
+      const step = (): void => {
+        if (left.ns <= 0) return; // finished early
+        if (this.spend(left)) finish();
+        else setImmediate(step);
+      };
+      setImmediate(step);
+    });
   };
+
+  /**
+   * Runs the board for `left.ns` (decremented as it goes) in charge slices, for at most one wall
+   * budget; true when all of it ran (or the simulator threw, which `runBoard` reports).
+   */
+  private spend(left: { ns: number }): boolean {
+    const p = this.parameters;
+    const started = this.wall();
+    while (left.ns > 0) {
+      const ns = Math.min(left.ns, p.unpacedChargeSliceNs);
+      if (!this.runBoard(ns)) return true;
+      left.ns -= ns;
+      if (left.ns > 0 && this.wall() - started >= p.unpacedWallBudgetMs) return false;
+    }
+    return true;
+  }
 
   /** Virtual time the board should have reached now (paced). */
   private get pacedTarget(): number {
