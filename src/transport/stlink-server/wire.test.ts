@@ -231,6 +231,34 @@ describe('RequestParser', () => {
     assert.throws(() => new RequestParser().push(write), BadInputError);
   });
 
+  it('frames on append but decodes one request at a time on next()', () => {
+    const parser = new RequestParser();
+    const one = encodeRequest(usbCommandRequest(5, GET_VERSION, 1, 6));
+    parser.append(new Uint8Array([...one, ...one, ...one.subarray(0, 10)]));
+    assert.equal(parser.completedRequests, 2);
+    assert.equal(parser.pendingBytes, 2 * 32 + 10, 'complete requests not taken yet, and the tail');
+    assert.equal(parser.incompleteBytes, 10);
+    assert.equal(parser.next()?.command, 'SEND_USB_CMD');
+    assert.equal(parser.next()?.command, 'SEND_USB_CMD');
+    assert.equal(parser.next(), undefined);
+    assert.equal(parser.pendingBytes, 10);
+    parser.append(one.subarray(10));
+    assert.equal(parser.completedRequests, 3);
+    assert.equal(parser.incompleteBytes, 0);
+    assert.equal(parser.next()?.command, 'SEND_USB_CMD');
+    assert.equal(parser.pendingBytes, 0);
+  });
+
+  it('takes a burst of 100,000 pipelined requests in one piece', () => {
+    const parser = new RequestParser();
+    const burst = new Uint8Array(100_000).fill(0x01); // GET_NB_DEV is one byte
+    parser.append(burst);
+    assert.equal(parser.completedRequests, 100_000);
+    let n = 0;
+    while (parser.next() !== undefined) n++;
+    assert.equal(n, 100_000);
+  });
+
   it('decodeRequest refuses bytes of the wrong size', () => {
     assert.throws(() => decodeRequest(hex('06 01 00')), BadInputError);
   });

@@ -185,11 +185,12 @@ export function replySize(request: ServerRequest): number {
   return REPLY_SIZE[request.command];
 }
 
+const COMMAND_NAMES = new Map(
+  Object.entries(SERVER_COMMAND).map(([name, code]) => [code as number, name as ServerCommandName]),
+);
+
 function commandName(code: number): ServerCommandName | undefined {
-  for (const [name, value] of Object.entries(SERVER_COMMAND)) {
-    if (value === code) return name as ServerCommandName;
-  }
-  return undefined;
+  return COMMAND_NAMES.get(code);
 }
 
 function malformed(code: string, message: string): BadInputError {
@@ -203,37 +204,91 @@ function malformed(code: string, message: string): BadInputError {
  * only once its first byte (and, for SEND_USB_CMD, its 32-byte header) is in. A malformed request
  * throws a BadInputError at the moment it becomes detectable — never a wait for bytes that a confused
  * client will not send.
+ *
+ * Bytes are framed as they arrive (`append`) but decoded one request at a time (`next`), so a caller
+ * that is not ready for more requests holds only their bytes, never a queue of decoded objects; the
+ * buffer is one array with a read offset, so a pipelined burst costs no copy per request.
  */
 export class RequestParser {
   private buffer = new Uint8Array(0);
+  /** The first byte not yet taken by `next`. */
+  private start = 0;
+  /** The end of the bytes received. */
+  private end = 0;
+  /** The end of the last complete request framed (start ≤ framed ≤ end). */
+  private framed = 0;
+  private completed = 0;
 
-  /** Bytes received but not yet part of a complete request. */
+  /** Bytes received but not yet taken as requests (complete ones and the incomplete tail). */
   get pendingBytes(): number {
-    return this.buffer.length;
+    return this.end - this.start;
   }
 
-  /** Appends `chunk` and returns every request it completes, in order. */
-  push(chunk: Uint8Array): ServerRequest[] {
-    if (chunk.length > 0) {
-      const joined = new Uint8Array(this.buffer.length + chunk.length);
-      joined.set(this.buffer);
-      joined.set(chunk, this.buffer.length);
-      this.buffer = joined;
+  /** Bytes of the request whose end has not arrived yet (0 when the bytes end on a boundary). */
+  get incompleteBytes(): number {
+    return this.end - this.framed;
+  }
+
+  /** How many requests have been complete so far, taken or not: the incomplete tail is request number `completedRequests + 1`. */
+  get completedRequests(): number {
+    return this.completed;
+  }
+
+  /** Appends `chunk` and frames what it completes; throws a BadInputError on a malformed request. */
+  append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.end + chunk.length > this.buffer.length) {
+      const kept = this.end - this.start;
+      const needed = kept + chunk.length;
+      if (needed <= this.buffer.length) {
+        this.buffer.copyWithin(0, this.start, this.end);
+      } else {
+        const grown = new Uint8Array(Math.max(needed, 2 * this.buffer.length, 4096));
+        grown.set(this.buffer.subarray(this.start, this.end));
+        this.buffer = grown;
+      }
+      this.framed -= this.start;
+      this.end = kept;
+      this.start = 0;
     }
-    const requests: ServerRequest[] = [];
+    this.buffer.set(chunk, this.end);
+    this.end += chunk.length;
     for (;;) {
-      const size = this.completeSize();
+      const size = this.sizeAt(this.framed);
       if (size === undefined) break;
-      requests.push(decodeRequest(this.buffer.subarray(0, size)));
-      this.buffer = this.buffer.slice(size);
+      this.framed += size;
+      this.completed++;
     }
+  }
+
+  /** The next complete request, or undefined when none is complete yet. */
+  next(): ServerRequest | undefined {
+    if (this.start === this.framed) return undefined;
+    const size = this.sizeAt(this.start);
+    if (size === undefined) return undefined;
+    const request = decodeRequest(this.buffer.subarray(this.start, this.start + size));
+    this.start += size;
+    if (this.start === this.end) {
+      this.start = 0;
+      this.end = 0;
+      this.framed = 0;
+    }
+    return request;
+  }
+
+  /** Appends `chunk` and returns every request complete so far, in order. */
+  push(chunk: Uint8Array): ServerRequest[] {
+    this.append(chunk);
+    const requests: ServerRequest[] = [];
+    for (let request = this.next(); request !== undefined; request = this.next()) requests.push(request);
     return requests;
   }
 
-  /** The size of the request at the head of the buffer if it is complete, else undefined. */
-  private completeSize(): number | undefined {
-    const b = this.buffer;
-    if (b.length === 0) return undefined;
+  /** The size of the request starting at `offset` if all of it is in, else undefined. */
+  private sizeAt(offset: number): number | undefined {
+    const available = this.end - offset;
+    if (available <= 0) return undefined;
+    const b = this.buffer.subarray(offset, this.end);
     const name = commandName(u8(b, 0));
     if (name === undefined) {
       throw malformed(
@@ -243,10 +298,10 @@ export class RequestParser {
     }
     let size = REQUEST_SIZE[name];
     if (name === 'SEND_USB_CMD') {
-      if (b.length < SEND_USB_CMD_HEADER_SIZE) return undefined;
+      if (available < SEND_USB_CMD_HEADER_SIZE) return undefined;
       size += checkUsbHeader(b).writeLength;
     }
-    return b.length >= size ? size : undefined;
+    return available >= size ? size : undefined;
   }
 }
 
