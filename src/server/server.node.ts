@@ -24,6 +24,7 @@ import {
 } from '../transport/stlink-server/wire.js';
 import { SharedProbe, type ProbeClient } from './shared-probe.js';
 import { StatsWriter, type SessionStats } from './stats.node.js';
+import type { AllowList } from './allow-list.node.js';
 
 export interface ServerOptions {
   /** The probes to serve, opened by the caller (a USB probe, or the virtual one in-process). */
@@ -48,6 +49,8 @@ export interface ServerOptions {
    * `swdkit sim` from exiting on SIGINT); sessions still busy then get no stats line. Default 3000 ms.
    */
   readonly closeTimeoutMs?: number;
+  /** Only clients whose address it allows are accepted (`--allow`); others are refused at accept. */
+  readonly allow?: AllowList;
   /** Connection events, for the CLI's log; never required. */
   readonly onEvent?: (event: ServerEvent) => void;
 }
@@ -66,7 +69,11 @@ export type ServerEvent =
       readonly session: number;
       readonly client: string;
       readonly error: SwdkitError;
-    };
+    }
+  /** A client the allow-list does not name: its connection was closed before a byte was read. */
+  | { readonly kind: 'refused'; readonly client: string }
+  /** The stats file could not be written (reported once; the server carries on). */
+  | { readonly kind: 'stats-error'; readonly error: SwdkitError };
 
 export interface StLinkServer {
   readonly host: string;
@@ -80,7 +87,12 @@ export interface StLinkServer {
 /** `swdkit server` and `swdkit sim`: an stlink-server (D) that shares each probe between clients. */
 export async function startServer(options: ServerOptions): Promise<StLinkServer> {
   const probes = options.devices.map((transport) => new SharedProbe(transport));
-  const stats = options.statsFile === undefined ? undefined : new StatsWriter(options.statsFile);
+  const stats =
+    options.statsFile === undefined
+      ? undefined
+      : await StatsWriter.open(options.statsFile, (error) =>
+          options.onEvent?.({ kind: 'stats-error', error }),
+        );
   const connections = new Set<Connection>();
   let nextSession = 1;
   let nextConnectId = 1;
@@ -99,6 +111,12 @@ export async function startServer(options: ServerOptions): Promise<StLinkServer>
   };
 
   const server: Server = createServer({ noDelay: true }, (socket) => {
+    if (options.allow !== undefined && !options.allow.allows(socket.remoteAddress)) {
+      options.onEvent?.({ kind: 'refused', client: clientName(socket) });
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
     connections.add(new Connection(socket, nextSession++, context));
   });
   const host = options.listen ?? '127.0.0.1';
@@ -169,14 +187,31 @@ interface OpenHandle {
   readonly client: ProbeClient;
 }
 
-/** One TCP client: its requests run strictly in order, each reply written before the next starts. */
+/**
+ * How much of a client's request stream the server holds before it stops reading that socket: more
+ * than the largest request (32 + 10208 bytes), so one can always complete, and small enough that a
+ * client pipelining requests without reading its replies costs at most this plus one socket chunk.
+ */
+export const MAX_BUFFERED_REQUEST_BYTES = 64 * 1024;
+
+/**
+ * One TCP client: its requests run strictly in order, one at a time, each reply written before the
+ * next starts. Flow control keeps every client's memory bounded: the server stops reading the socket
+ * while MAX_BUFFERED_REQUEST_BYTES of requests wait, or while the client is not taking its replies
+ * (socket.write returned false, until 'drain'); TCP then pushes back on the client.
+ */
 class Connection {
   private readonly parser = new RequestParser();
   private readonly opened = new Map<number, OpenHandle>();
   private readonly started = performance.now();
   private readonly client: string;
-  private tail: Promise<void> = Promise.resolve();
+  /** The request being handled, if any. */
+  private inFlight: Promise<void> | undefined;
+  private writeBlocked = false;
+  private readPaused = false;
+  /** The incomplete-request deadline, and which request (by parser count) it is for. */
   private stalled: NodeJS.Timeout | undefined;
+  private stalledRequest = -1;
   private bytesIn = 0;
   private bytesOut = 0;
   private commands = 0;
@@ -190,11 +225,15 @@ class Connection {
     private readonly session: number,
     private readonly ctx: ConnectionContext,
   ) {
-    this.client = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.client = clientName(socket);
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    });
+    socket.on('drain', () => {
+      this.writeBlocked = false;
+      this.pump();
     });
     socket.on('error', () => {
       // 'close' follows; a reset by the client is an ordinary way to leave.
@@ -214,35 +253,78 @@ class Connection {
   private receive(chunk: Uint8Array): void {
     if (this.ended) return;
     this.bytesIn += chunk.length;
-    let requests: ServerRequest[];
     try {
-      requests = this.parser.push(chunk);
+      this.parser.append(chunk);
     } catch (error) {
       this.protocolError(asSwdkitError(error));
       return;
     }
-    for (const request of requests) {
-      this.tail = this.tail.then(async () => {
-        if (this.ended) return;
-        const reply = await this.handle(request);
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- end() may run during the await
-        if (this.ended) return;
-        this.bytesOut += reply.length;
-        this.socket.write(reply);
-      });
+    this.pump();
+  }
+
+  /** Starts the next request if none is in flight and the client takes its replies; then flow control. */
+  private pump(): void {
+    if (!this.ended && this.inFlight === undefined && !this.writeBlocked) {
+      const request = this.parser.next();
+      if (request !== undefined) {
+        this.inFlight = this.serve(request).finally(() => {
+          this.inFlight = undefined;
+          this.pump();
+        });
+      }
     }
+    this.flowControl();
+    this.watchIncomplete();
+  }
+
+  private async serve(request: ServerRequest): Promise<void> {
+    let reply: Uint8Array;
+    try {
+      reply = await this.handle(request);
+    } catch (error) {
+      // handle() answers every probe failure itself; anything thrown here is a bug, and it costs
+      // this connection only, never the process or another client.
+      this.protocolError(asSwdkitError(error));
+      return;
+    }
+    if (this.ended) return;
+    this.bytesOut += reply.length;
+    if (!this.socket.write(reply)) this.writeBlocked = true;
+  }
+
+  private flowControl(): void {
+    if (this.ended) return;
+    const pause = this.writeBlocked || this.parser.pendingBytes >= MAX_BUFFERED_REQUEST_BYTES;
+    if (pause && !this.readPaused) this.socket.pause();
+    else if (!pause && this.readPaused) this.socket.resume();
+    this.readPaused = pause;
+  }
+
+  /**
+   * A request that stays incomplete for requestTimeoutMs closes the connection: the deadline runs
+   * from the request's first byte and is not moved by later pieces of the same request. While the
+   * server itself is not reading (flow control), no deadline runs; it starts afresh on resuming.
+   */
+  private watchIncomplete(): void {
+    if (this.ended) return;
+    const request = this.parser.completedRequests;
+    if (this.parser.incompleteBytes === 0 || this.readPaused) {
+      clearTimeout(this.stalled);
+      this.stalled = undefined;
+      return;
+    }
+    if (this.stalled !== undefined && this.stalledRequest === request) return;
     clearTimeout(this.stalled);
-    if (this.parser.pendingBytes > 0) {
-      this.stalled = setTimeout(() => {
-        this.protocolError(
-          new BadInputError(
-            'stlink-server-incomplete-request',
-            `Request incomplete after ${this.ctx.requestTimeoutMs} ms (${this.parser.pendingBytes} bytes of it arrived).`,
-            { hint: 'The client stopped in the middle of a request; the connection is closed.' },
-          ),
-        );
-      }, this.ctx.requestTimeoutMs);
-    }
+    this.stalledRequest = request;
+    this.stalled = setTimeout(() => {
+      this.protocolError(
+        new BadInputError(
+          'stlink-server-incomplete-request',
+          `Request incomplete after ${this.ctx.requestTimeoutMs} ms (${this.parser.incompleteBytes} bytes of it arrived).`,
+          { hint: 'The client stopped in the middle of a request; the connection is closed.' },
+        ),
+      );
+    }, this.ctx.requestTimeoutMs);
   }
 
   private protocolError(error: SwdkitError): void {
@@ -257,7 +339,7 @@ class Connection {
       this.ended = true;
       clearTimeout(this.stalled);
       void (async () => {
-        await this.tail.catch(() => undefined);
+        await this.inFlight?.catch(() => undefined);
         for (const handle of this.opened.values()) await this.release(handle);
         this.opened.clear();
         this.ctx.closed(this, {
@@ -372,4 +454,9 @@ class Connection {
       }
     }
   }
+}
+
+/** "127.0.0.1:51234": how the log and the stats name a client. */
+function clientName(socket: Socket): string {
+  return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
 }

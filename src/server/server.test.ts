@@ -1,6 +1,5 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   type ServerRequest,
 } from '../transport/stlink-server/wire.js';
 import { startServer, type ServerEvent, type StLinkServer } from './server.node.js';
+import { RawClient } from './testing.node.js';
 import { UnavailableError } from '../util/errors.js';
 import type { StLinkTransport } from '../protocol/link.js';
 
@@ -32,59 +32,6 @@ const GET_MODE = cmd(0xf5);
 const ENTER_SWD = cmd(0xf2, 0x30, 0xa3);
 const EXIT = cmd(0xf2, 0x21);
 const UNMAPPED = 0x50000000;
-
-/** A raw TCP client: sends bytes and collects everything the server sends back. */
-class RawClient {
-  received = new Uint8Array(0);
-  closed = false;
-  private waiters: (() => void)[] = [];
-  private constructor(readonly socket: Socket) {
-    socket.on('data', (b: Buffer) => {
-      const joined = new Uint8Array(this.received.length + b.length);
-      joined.set(this.received);
-      joined.set(b, this.received.length);
-      this.received = joined;
-      this.waiters.splice(0).forEach((w) => {
-        w();
-      });
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.waiters.splice(0).forEach((w) => {
-        w();
-      });
-    });
-    socket.on('error', () => undefined);
-  }
-  static open(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port }, () => {
-        resolve(new RawClient(s));
-      });
-      s.once('error', reject);
-    });
-  }
-  send(bytes: Uint8Array | ServerRequest): void {
-    this.socket.write(bytes instanceof Uint8Array ? bytes : encodeRequest(bytes));
-  }
-  /** Waits until `n` bytes in total have arrived (or the socket closes), then a little longer for extras. */
-  async waitFor(n: number, settleMs = 30): Promise<Uint8Array> {
-    const deadline = Date.now() + 2000;
-    while (this.received.length < n && !this.closed && Date.now() < deadline) {
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-    await new Promise((r) => setTimeout(r, settleMs));
-    return this.received;
-  }
-  async waitClosed(ms = 2000): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (!this.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    return this.closed;
-  }
-}
 
 describe('swdkit server', () => {
   let device: ScriptedDevice;

@@ -1,11 +1,12 @@
 import { SerialQueue } from '../util/serial-queue.js';
-import { featuresOf, needsVersionEx, versionFromGetVersion } from '../protocol/version.js';
+import { featuresOf, limitsOf, needsVersionEx, versionFromGetVersion } from '../protocol/version.js';
 import { STLINK_STATUS_TABLE } from '../protocol/status.js';
-import { REPLY_LENGTH, decodeGetVersionReply } from '../protocol/replies.js';
+import { REPLY_LENGTH, decodeGetVersionReply, encodeRwMiscInReply } from '../protocol/replies.js';
 import { STLINK_MODE, type NrstAction } from '../protocol/opcodes.js';
 import type { DataPhase, StLinkTransport } from '../protocol/link.js';
 import {
   classify,
+  defaultSpeed,
   driveNrstCommand,
   getVersionCommand,
   rwMiscInCommand,
@@ -15,6 +16,7 @@ import {
 
 const STATUS_OK = STLINK_STATUS_TABLE.DEBUG_ERR_OK.code;
 const STATUS_OTHER_MODE = STLINK_STATUS_TABLE.ALREADY_OPENED_IN_OTHER_MODE.code;
+const STATUS_CMD_ERROR = STLINK_STATUS_TABLE.CMD_ERROR.code;
 
 /**
  * One client's view of a shared probe (one OPEN_DEV handle). Everything the server answers on the
@@ -54,7 +56,7 @@ export class ProbeClient {
 export class SharedProbe {
   private readonly queue = new SerialQueue();
   private readonly clients = new Set<ProbeClient>();
-  private hasRwStatus2: boolean | undefined;
+  private facts: FirmwareFacts | undefined;
   /** The mode of the ENTER that put the probe into debug mode ('swd', 'jtag'). */
   private enteredMode: string | undefined;
   /** The level the server last drove NRST to. */
@@ -89,8 +91,10 @@ export class SharedProbe {
         this.nrstLevel = 'high';
       }
       if (wire !== undefined) {
-        // The wire goes back to the slowest speed still asked for; with nobody left it stays put.
-        const speedAfter = this.slowest(wire, undefined);
+        // The wire goes back to the slowest speed still asked for, or, when nobody asks for one any
+        // more, to the probe's power-up clock: a client that slowed the wire and left must not leave
+        // the next one with its clock.
+        const speedAfter = this.slowest(wire, undefined) ?? defaultSpeed(wire);
         if (speedAfter && speedBefore && speedAfter.slowness !== speedBefore.slowness) {
           await this.transport.exchange(speedAfter.command, speedAfter.phase);
         }
@@ -149,7 +153,7 @@ export class SharedProbe {
         // The memory command and its status query share one slot; the client's own query, whenever
         // it comes, is answered from its record (A.5: status is a separate command).
         const reply = await t.exchange(command, phase);
-        const status = rwStatusCommand(await this.rwStatus2Supported());
+        const status = rwStatusCommand((await this.firmware()).hasRwStatus2);
         const bytes = await t.exchange(status.command, { kind: 'read', length: status.length });
         const record = new Uint8Array(12);
         record.set(bytes.subarray(0, 12));
@@ -200,6 +204,15 @@ export class SharedProbe {
         return t.exchange(slowest.command, phase);
       }
       case 'rw-misc-out': {
+        // The count is the client's 32-bit word: it never sizes anything beyond the firmware's result
+        // buffer. A batch the probe would refuse for its length is refused here the way the virtual
+        // firmware refuses it (sim/probe/firmware.ts rwMisc: every buffer entry 0x08 CMD_ERROR) and
+        // never reaches the probe, whose behaviour beyond its buffer nobody documents.
+        const { maxRwMiscItems } = await this.firmware();
+        if (cls.items > maxRwMiscItems) {
+          client.rwMiscIn = refusedRwMiscBatch(maxRwMiscItems);
+          return localReply(phase, new Uint8Array(0));
+        }
         // OpenOCD only batches over TCP with server API 3, because the OUT/IN pair must not be split
         // (D.5): the IN half runs in this same slot and waits in the client's record.
         const reply = await t.exchange(command, phase);
@@ -240,20 +253,35 @@ export class SharedProbe {
     return reply;
   }
 
-  private async rwStatus2Supported(): Promise<boolean> {
-    if (this.hasRwStatus2 === undefined) {
+  /** What the server needs to know of the probe's firmware, learnt once with GET_VERSION. */
+  private async firmware(): Promise<FirmwareFacts> {
+    if (this.facts === undefined) {
       const reply = decodeGetVersionReply(
         await this.transport.exchange(getVersionCommand(), {
           kind: 'read',
           length: REPLY_LENGTH.GET_VERSION,
         }),
       );
-      // A.7: every V3 has GETLASTRWSTATUS2 (its real version numbers are in GET_VERSION_EX).
-      this.hasRwStatus2 =
-        needsVersionEx(reply) || featuresOf(versionFromGetVersion(reply)).hasGetLastRwStatus2;
+      const version = versionFromGetVersion(reply);
+      this.facts = {
+        // A.7: every V3 has GETLASTRWSTATUS2 (its real version numbers are in GET_VERSION_EX).
+        hasRwStatus2: needsVersionEx(reply) || featuresOf(version).hasGetLastRwStatus2,
+        // The RW_MISC limit depends on the generation only (64 on V2, 1227 on V3), which GET_VERSION has.
+        maxRwMiscItems: limitsOf(version).maxRwMiscItems,
+      };
     }
-    return this.hasRwStatus2;
+    return this.facts;
   }
+}
+
+interface FirmwareFacts {
+  readonly hasRwStatus2: boolean;
+  readonly maxRwMiscItems: number;
+}
+
+/** RW_MISC_IN's buffer after a refused batch: `entries` results, each value 0 and status CMD_ERROR. */
+function refusedRwMiscBatch(entries: number): Uint8Array {
+  return encodeRwMiscInReply(Array.from({ length: entries }, () => ({ value: 0, status: STATUS_CMD_ERROR })));
 }
 
 /** A reply the server gives on the probe's behalf, sized exactly as the client's data phase asks. */

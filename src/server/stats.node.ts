@@ -1,4 +1,5 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
+import { UnavailableError } from '../util/errors.js';
 
 /** One line of `--stats FILE`: a closed client session (issue 5). */
 export interface SessionStats {
@@ -16,25 +17,54 @@ export interface SessionStats {
   readonly wallSeconds: number;
 }
 
-/** Appends JSON lines in order; `flush` waits for every line so far to reach the file. */
+/**
+ * Appends JSON lines in order. `open` checks at start that the file can be appended to, so a wrong
+ * path is an error before anything is served; a write that fails later (disk full, the file replaced
+ * by a directory) is reported once through `onFailure` and the server carries on: statistics are
+ * never worth a session.
+ */
 export class StatsWriter {
   private tail: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
+  private failed = false;
 
-  constructor(private readonly file: string) {}
+  private constructor(
+    private readonly file: string,
+    private readonly onFailure: (error: UnavailableError) => void,
+  ) {}
+
+  static async open(file: string, onFailure: (error: UnavailableError) => void): Promise<StatsWriter> {
+    try {
+      const handle = await open(file, 'a');
+      await handle.close();
+    } catch (cause) {
+      throw new UnavailableError(
+        'stats-unwritable',
+        `Cannot append to the stats file ${file}: ${(cause as Error).message}.`,
+        { hint: 'Give --stats a file in a directory that exists and that you may write to.', cause },
+      );
+    }
+    return new StatsWriter(file, onFailure);
+  }
 
   write(stats: SessionStats): void {
     const line = `${JSON.stringify(stats)}\n`;
     this.tail = this.tail.then(() =>
-      appendFile(this.file, line).catch((error: unknown) => {
-        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      appendFile(this.file, line).catch((cause: unknown) => {
+        if (this.failed) return;
+        this.failed = true;
+        this.onFailure(
+          new UnavailableError(
+            'stats-write-failed',
+            `Writing the stats file ${this.file} failed: ${(cause as Error).message}. Session lines from now on may be missing (this is reported once).`,
+            { hint: 'Check the disk and the file; the server keeps serving its clients.', cause },
+          ),
+        );
       }),
     );
   }
 
-  /** Resolves when every line is written; rejects with the first write error, if any. */
+  /** Resolves when every line so far is written or has failed (never rejects). */
   async flush(): Promise<void> {
     await this.tail;
-    if (this.failure !== undefined) throw this.failure;
   }
 }
