@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { AllowList } from '../server/allow-list.node.js';
+import { SwdkitError } from '../util/errors.js';
 
 /** `--port N`: a TCP port; 0 asks the system for a free one (and the ready line says which). */
 export function parsePort(value: string): number {
@@ -17,4 +19,14 @@ export function parseListenAddress(value: string): string {
     );
   }
   return value;
+}
+
+/** `--allow ADDR|CIDR`, repeatable and comma-separated: checked here, collected in order. */
+export function parseAllowEntry(value: string, previous: readonly string[] | undefined): string[] {
+  try {
+    AllowList.parse([value]);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof SwdkitError ? error.message : String(error));
+  }
+  return [...(previous ?? []), value];
 }

@@ -35,6 +35,11 @@ export class Output {
     if (this.options.verbosity >= level) this.options.stderr.write(`${message}\n`);
   }
 
+  /** Something the user must know even without -v (and with --json): one line on stderr. */
+  warn(message: string): void {
+    this.options.stderr.write(`swdkit: warning: ${message}\n`);
+  }
+
   error(error: SwdkitError): void {
     if (this.options.json) {
       const body = {

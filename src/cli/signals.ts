@@ -1,7 +1,8 @@
 /**
  * Ctrl-C and SIGTERM. A long-running command (sim, server) takes them over with `stopRequest()` to
  * stop gracefully — save the board's state, close the server, flush its statistics — and returns
- * when it is done; without one, the process exits at once with the conventional 130.
+ * when it is done; without one, or at a second signal while it is stopping, the process exits at
+ * once with the conventional 130.
  */
 export interface StopRequest {
   /** Resolves once a signal arrived or `stop()` was called. */
@@ -13,12 +14,16 @@ export interface StopRequest {
 
 let current: StopRequest | undefined;
 
+let stopping = false;
+
 export function stopRequest(): StopRequest {
   let resolve: () => void = () => undefined;
   const stopped = new Promise<void>((r) => (resolve = r));
+  stopping = false;
   const request: StopRequest = {
     stopped,
     stop: () => {
+      stopping = true;
       resolve();
     },
     release: () => {
@@ -30,11 +35,12 @@ export function stopRequest(): StopRequest {
 }
 
 /**
- * What Ctrl-C does: asks the running long command to stop. False when none is running (then the
- * process is to exit). Exported so that a test running a command in-process can stop it the same way.
+ * What Ctrl-C does: asks the running long command to stop. False when none is running, or it is
+ * already stopping (then the process is to exit). Exported so that a test running a command in-process can stop it the same way.
  */
 export function stopRunningCommand(): boolean {
-  if (current === undefined) return false;
+  // A second Ctrl-C while the command is already stopping: exit now.
+  if (current === undefined || stopping) return false;
   current.stop();
   return true;
 }

@@ -135,8 +135,8 @@ describe('swdkit sim', () => {
         });
       });
     const missing = await run(['--firmware', join(dir, 'nope.elf'), '--port', '0']);
-    assert.equal(missing.code, 4);
-    assert.match(missing.out, /image-unreadable/);
+    assert.equal(missing.code, 3, 'a missing input file is bad input: the name given is wrong');
+    assert.match(missing.out, /bad-input\.file-missing/);
     const corrupt = join(dir, 'corrupt.nvm');
     writeFileSync(corrupt, 'not a state file');
     const bad = await run(['--state', corrupt, '--port', '0']);

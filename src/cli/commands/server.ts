@@ -3,14 +3,11 @@ import { startServer } from '../../server/server.node.js';
 import { openStLink } from '../../transport/webusb/node-usb.node.js';
 import type { CommandContext, UsbAccess } from '../context.js';
 import type { Output } from '../output.js';
-import { addServerOptions, serverEventLogger } from '../server-options.js';
+import { addServerOptions, listenOptions, serverEventLogger, type ServeOptions } from '../server-options.js';
 import { stopRequest } from '../signals.js';
 
-interface ServerOptions {
-  readonly port: number;
-  readonly listen?: string;
+interface ServerOptions extends ServeOptions {
   readonly serial?: string;
-  readonly stats?: string;
 }
 
 export function registerServer(program: Command, context: CommandContext): void {
@@ -32,8 +29,7 @@ async function runServer(options: ServerOptions, output: Output, usbAccess: UsbA
   try {
     const server = await startServer({
       devices: [probe],
-      port: options.port,
-      ...(options.listen === undefined ? {} : { listen: options.listen }),
+      ...listenOptions(options, output),
       ...(options.stats === undefined ? {} : { statsFile: options.stats }),
       onEvent: serverEventLogger(output),
     });

@@ -13,16 +13,13 @@ import { flashExtent, STM32F40X } from '../../target/index.js';
 import { InProcessTransport } from '../../transport/in-process.js';
 import { asSwdkitError } from '../../util/errors.js';
 import type { CommandContext } from '../context.js';
-import { addServerOptions, serverEventLogger } from '../server-options.js';
+import { addServerOptions, listenOptions, serverEventLogger, type ServeOptions } from '../server-options.js';
 import { stopRequest, type StopRequest } from '../signals.js';
 
-interface SimOptions {
+interface SimOptions extends ServeOptions {
   readonly firmware?: string;
-  readonly port: number;
-  readonly listen?: string;
   readonly probeModel: ProbeModelName;
   readonly state?: string;
-  readonly stats?: string;
   readonly realtime: boolean;
   readonly power: boolean;
 }
@@ -89,8 +86,7 @@ async function serveBoard(
   const device = new VirtualStLinkDevice(board, { model: options.probeModel, charge: runner.charge });
   const server = await startServer({
     devices: [new InProcessTransport(device)],
-    port: options.port,
-    ...(options.listen === undefined ? {} : { listen: options.listen }),
+    ...listenOptions(options, output),
     ...(options.stats === undefined ? {} : { statsFile: options.stats }),
     onEvent: serverEventLogger(output),
   });
@@ -135,6 +131,8 @@ async function serveBoard(
     await stop.stopped;
   } finally {
     runner.stop();
+    // A command modelled to take seconds (a slow SWD clock) must not hold up Ctrl-C.
+    runner.finishCharges();
     await server.close();
     if (options.state !== undefined) saveState(options.state, board.soc.devices.flash.storage);
   }
