@@ -60,9 +60,21 @@ describe('swdkit server against hostile clients', () => {
     return { raw, connectId: u32le(reply, 4) };
   };
 
-  it('RW_MISC_OUT with 0xFFFFFFFF items and no data: answered as the firmware does, nothing sized by the count', async () => {
+  it('RW_MISC_OUT with 0xFFFFFFFF items and no data: refused as the request it is, nothing sized by the count', async () => {
+    const { raw, connectId } = await openRaw();
+    raw.send(usbCommandRequest(connectId, cmd(0xf2, 0x51, 0xff, 0xff, 0xff, 0xff), 0, new Uint8Array(0)));
+    // The command says 40 GB of item data follow; the request carries none: BAD_PARAMETER.
+    const reply = await raw.waitFor(8 + 4, 0);
+    assert.equal(u32le(reply, 8), 0x1002);
+    raw.socket.destroy();
+    assert.equal(device.commandNames().filter((n) => n === 'F2 51').length, 0, 'never reaches the probe');
+  });
+
+  it('an RW_MISC batch beyond the firmware’s buffer (65 items on V2) is answered as the firmware does', async () => {
     const a = await open();
-    await a.exchange(cmd(0xf2, 0x51, 0xff, 0xff, 0xff, 0xff), { kind: 'write', data: new Uint8Array(0) });
+    const items = 65;
+    const data = new Uint8Array(Math.ceil(items / 4) * 4 + 4 * items).fill(3, 0, items);
+    await a.exchange(cmd(0xf2, 0x51, items, 0, 0, 0), { kind: 'write', data });
     // The V2 firmware's buffer is 64 entries: each CMD_ERROR, values 0.
     const results = await a.exchange(RW_MISC_IN, { kind: 'read', length: 8 * 64 });
     for (let i = 0; i < 64; i++) assert.equal(u32le(results, 4 * 64 + 4 * i), 0x08);
@@ -78,6 +90,37 @@ describe('swdkit server against hostile clients', () => {
     });
     const one = await a.exchange(RW_MISC_IN, { kind: 'read', length: 8 });
     assert.equal(u32le(one, 0), 0x11223344);
+  });
+
+  it('a data phase that contradicts the command never reaches the probe, so its pipe stays in step', async () => {
+    const { raw, connectId } = await openRaw();
+    const before = device.log.length;
+    // WRITEMEM_32BIT of 8 bytes with 4 bytes of data; GET_VERSION as a write; EXIT with write data.
+    raw.send(usbCommandRequest(connectId, cmd(0xf2, 0x08, 0, 0, 0, 0x20, 8, 0), 0, new Uint8Array(4)));
+    raw.send(usbCommandRequest(connectId, cmd(0xf1), 0, new Uint8Array(6)));
+    raw.send(usbCommandRequest(connectId, cmd(0xf2, 0x21), 0, new Uint8Array(2)));
+    const replies = await raw.waitFor(8 + 3 * 4, 0);
+    for (let i = 0; i < 3; i++) assert.equal(u32le(replies, 8 + 4 * i), 0x1002);
+    assert.equal(device.log.length, before);
+    // A read of the wrong length goes to the probe with the command's own length, fitted for the client.
+    raw.send(usbCommandRequest(connectId, cmd(0xf1), 1, 2));
+    raw.send(usbCommandRequest(connectId, cmd(0xf1), 1, 10));
+    const more = (await raw.waitFor(8 + 12 + 6 + 14, 0)).subarray(8 + 12);
+    assert.deepEqual([...more.subarray(4, 6)], [0x29, 0x5a]);
+    assert.deepEqual([...more.subarray(10, 20)], [0x29, 0x5a, 0x83, 0x04, 0x4b, 0x37, 0, 0, 0, 0]);
+    assert.deepEqual(
+      device.log.slice(before).map((e) => e.phase),
+      [
+        { kind: 'read', length: 6 },
+        { kind: 'read', length: 6 },
+      ],
+    );
+    // An opcode nobody knows is answered 0x42 UNKNOWN_CMD, as firmware answers one it lacks.
+    raw.send(usbCommandRequest(connectId, cmd(0xf2, 0x7f), 1, 4));
+    const unknown = (await raw.waitFor(8 + 12 + 6 + 14 + 8, 0)).subarray(8 + 12 + 6 + 14);
+    assert.deepEqual([...unknown], [1, 0, 0, 0, 0x42, 0, 0, 0]);
+    assert.equal(device.log.length, before + 2);
+    raw.socket.destroy();
   });
 
   it('an SWD divisor outside ST’s table is passed through and never becomes anyone’s “slowest”', async () => {

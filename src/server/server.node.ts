@@ -24,6 +24,7 @@ import {
 } from '../transport/stlink-server/wire.js';
 import { SharedProbe, type ProbeClient } from './shared-probe.js';
 import { StatsWriter, type SessionStats } from './stats.node.js';
+import { frameUsbCommand } from './usb-framing.js';
 import type { AllowList } from './allow-list.node.js';
 
 export interface ServerOptions {
@@ -262,14 +263,22 @@ class Connection {
     this.pump();
   }
 
-  /** Starts the next request if none is in flight and the client takes its replies; then flow control. */
+  /**
+   * Starts the next request if none is in flight and the client takes its replies; then flow
+   * control. The request after one that completes starts on a later event-loop turn (setImmediate),
+   * never in the same chain of promise callbacks: a client pipelining thousands of requests that need
+   * no probe would otherwise have them all served before any other client, timer or signal got a
+   * turn. So pipelining clients take turns with everyone else, one request each.
+   */
   private pump(): void {
     if (!this.ended && this.inFlight === undefined && !this.writeBlocked) {
       const request = this.parser.next();
       if (request !== undefined) {
         this.inFlight = this.serve(request).finally(() => {
-          this.inFlight = undefined;
-          this.pump();
+          setImmediate(() => {
+            this.inFlight = undefined;
+            this.pump();
+          });
         });
       }
     }
@@ -429,20 +438,30 @@ class Connection {
         const readLength = request.direction === USB_DIRECTION.write ? 0 : request.length;
         const handle = this.opened.get(request.connectId);
         if (!handle) return encodeUsbReply(TCP_STATUS.BAD_PARAMETER, new Uint8Array(readLength));
+        const padded = new Uint8Array(readLength);
+        // What reaches the probe is the protocol's data phase, not the client's (usb-framing.ts).
+        const framing =
+          request.direction === USB_DIRECTION.trace
+            ? undefined
+            : frameUsbCommand(
+                request.usbCommand,
+                request.direction === USB_DIRECTION.write
+                  ? { kind: 'write', data: request.data }
+                  : request.length === 0
+                    ? { kind: 'none' }
+                    : { kind: 'read', length: request.length },
+              );
+        if (framing !== undefined && framing.kind !== 'forward') {
+          handle.client.commands++;
+          if (framing.kind === 'refuse') return encodeUsbReply(TCP_STATUS.BAD_PARAMETER, padded);
+          padded.set(framing.reply.subarray(0, readLength));
+          return encodeUsbReply(TCP_STATUS.SS_OK, padded);
+        }
         try {
           const data =
-            request.direction === USB_DIRECTION.trace
+            framing === undefined
               ? await handle.probe.readTrace(handle.client, request.length)
-              : await handle.probe.exchange(
-                  handle.client,
-                  request.usbCommand,
-                  request.direction === USB_DIRECTION.write
-                    ? { kind: 'write', data: request.data }
-                    : request.length === 0
-                      ? { kind: 'none' }
-                      : { kind: 'read', length: request.length },
-                );
-          const padded = new Uint8Array(readLength);
+              : await handle.probe.exchange(handle.client, request.usbCommand, framing.phase);
           padded.set(data.subarray(0, readLength));
           return encodeUsbReply(TCP_STATUS.SS_OK, padded);
         } catch (error) {

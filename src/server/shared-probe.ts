@@ -220,9 +220,11 @@ export class SharedProbe {
         return reply;
       }
       case 'rw-misc-in': {
-        const record = client.rwMiscIn;
+        // Without this client's own RW_MISC_OUT there are no results, and no length the probe's
+        // answer could be framed by: zeros, as the firmware's empty result buffer fitted to the read.
+        const record = client.rwMiscIn ?? new Uint8Array(0);
         client.rwMiscIn = undefined;
-        return record ? localReply(phase, record) : t.exchange(command, phase);
+        return localReply(phase, record);
       }
       case 'other':
         return t.exchange(command, phase);
