@@ -34,6 +34,7 @@ export async function startTarget(name: TargetName): Promise<Target> {
     name === 'sim'
       ? process.env
       : { ...process.env, SWDKIT_SERVER_VIRTUAL_PROBE: 'v2-1', SWDKIT_SERVER_VIRTUAL_FIRMWARE: blinky };
+  // For looking inside a run: SOAK_TARGET_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run soak
   const nodeArgs = (process.env['SOAK_TARGET_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...nodeArgs, swdkit, ...args], {
     env,
