@@ -196,9 +196,7 @@ describe('image loaders', () => {
         e.message.startsWith(`blinky.srec:${lines.length - 1}: the file ends without its termination record`),
     );
     assert.equal(
-      code(() =>
-        loadImage(new TextEncoder().encode(`${text}S1051000AABB85\n`), { fileName: 'blinky.srec' }),
-      ),
+      code(() => loadImage(new TextEncoder().encode(`${text}S1051000AABB85\n`), { fileName: 'blinky.srec' })),
       'bad-input.srec-after-end',
     );
   });

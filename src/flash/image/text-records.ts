@@ -55,7 +55,8 @@ export function truncated(
   last: TextLine | undefined,
   record: string,
 ): BadInputError {
-  const where = last === undefined ? `${source}: the file is empty` : `${source}:${last.number}: the file ends`;
+  const where =
+    last === undefined ? `${source}: the file is empty` : `${source}:${last.number}: the file ends`;
   return new BadInputError(code, `${where} without its ${record}: it is truncated`, {
     hint: 'The file was cut short (an interrupted download or copy?): regenerate it from the ELF (arm-none-eabi-objcopy) or copy it again.',
   });

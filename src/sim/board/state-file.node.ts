@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  fsyncSync,
-  existsSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, existsSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { BadInputError, UnavailableError } from '../../util/errors.js';
 import { readInputFile } from '../../util/input-file.node.js';
