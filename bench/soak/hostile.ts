@@ -9,6 +9,8 @@ import { WireClient } from './wire-client.js';
 export interface HostileCounts {
   /** Requests written to a socket (a chunk of garbage bytes counts as one). */
   sent: number;
+  /** Of those, the random and mutated ones (not the handshakes and the fixed floods). */
+  random: number;
   /** Replies received for them. */
   answered: number;
   sessions: Record<SessionKind, number>;
@@ -34,6 +36,7 @@ const KINDS: readonly [SessionKind, number][] = [
 export function newHostileCounts(): HostileCounts {
   return {
     sent: 0,
+    random: 0,
     answered: 0,
     sessions: { fuzz: 0, 'flood-unread': 0, 'flood-read': 0, garbage: 0, vanish: 0, 'slow-clock': 0 },
     probeErrors: 0,
@@ -145,6 +148,7 @@ const SESSIONS: Record<SessionKind, Session> = {
             left = Math.min(left, 5); // extreme clocks: a few commands at that speed, then leave
           }
           counts.sent++;
+          counts.random++;
           replies.push(
             c.request(request).then((reply) => {
               countReply(request, reply, counts);
@@ -176,20 +180,22 @@ const SESSIONS: Record<SessionKind, Session> = {
     const n = 500 + r.int(5000);
     const parts: Uint8Array[] = [];
     for (let i = 0; i < n; i++) {
-      const request: ServerRequest = r.chance(0.5)
-        ? { command: 'GET_NB_DEV' }
-        : {
-            command: 'SEND_USB_CMD',
-            connectId,
-            usbCommand: Uint8Array.of(0xf1, ...new Uint8Array(15)),
-            direction: 1,
-            length: 8192,
-            data: new Uint8Array(0),
-          };
+      // Half random, half reads whose 8 KiB replies would pile up in the server if it kept reading.
+      const random = r.chance(0.5) ? hostileRequest(r, connectId) : undefined;
+      if (random?.slowsWire === true) continue;
+      const request: ServerRequest = random?.request ?? {
+        command: 'SEND_USB_CMD',
+        connectId,
+        usbCommand: Uint8Array.of(0xf1, ...new Uint8Array(15)),
+        direction: 1,
+        length: 8192,
+        data: new Uint8Array(0),
+      };
       parts.push(encodeRequest(request));
+      counts.sent++;
+      if (random !== undefined) counts.random++;
     }
     c.raw(concat(parts));
-    counts.sent += n;
     await sleep(50 + r.int(200));
   },
 
@@ -200,17 +206,11 @@ const SESSIONS: Record<SessionKind, Session> = {
     const n = 500 + r.int(5000);
     const replies: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
-      const random = r.chance(0.3) ? hostileRequest(r, connectId) : undefined;
-      if (random?.slowsWire === true) continue; // extreme clocks are the fuzz and slow-clock sessions' part
-      const request: ServerRequest =
-        random?.request ??
-        r.pick<ServerRequest>([
-          { command: 'GET_NB_DEV' },
-          { command: 'GET_SERVER_VERSION', clientApi: 3 },
-          { command: 'GET_DEV_INFO', index: 0, recordSize: 41 },
-          { command: 'GET_NB_OF_DEV_CLIENTS', deviceId: 1 },
-        ]);
+      const random = hostileRequest(r, connectId);
+      if (random.slowsWire) continue; // extreme clocks are the fuzz and slow-clock sessions' part
+      const request = random.request;
       counts.sent++;
+      counts.random++;
       replies.push(
         c.request(request).then((reply) => {
           countReply(request, reply, counts);
@@ -226,6 +226,7 @@ const SESSIONS: Record<SessionKind, Session> = {
     for (let i = 0; i < chunks && !c.closed; i++) {
       c.raw(r.bytes(1 + r.int(300)));
       counts.sent++;
+      counts.random++;
       await sleep(r.int(3));
     }
     await sleep(r.int(20));
@@ -239,6 +240,7 @@ const SESSIONS: Record<SessionKind, Session> = {
     const bytes = encodeRequest(request);
     c.raw(bytes.subarray(0, Math.max(1, r.int(bytes.length))));
     counts.sent++;
+    counts.random++;
     await sleep(r.int(50));
   },
 

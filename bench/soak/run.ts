@@ -69,7 +69,7 @@ async function soak(name: TargetName, options: Options): Promise<Result> {
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
   const done = (): boolean =>
-    hostile.sent >= options.requests || performance.now() > deadline || target.exitedEarly() !== undefined;
+    hostile.random >= options.requests || performance.now() > deadline || target.exitedEarly() !== undefined;
   const seeds = new Random(options.seed);
   const measuring = new Worker(new URL('./measure.js', import.meta.url), {
     workerData: { port: target.port, clients: options.wellBehaved, seed: seeds.u32() },
@@ -89,7 +89,8 @@ async function soak(name: TargetName, options: Options): Promise<Result> {
   );
   const progress = setInterval(() => {
     process.stderr.write(
-      `  ${name}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${hostile.sent} requests sent, ` +
+      `  ${name}: ${((performance.now() - started) / 1000).toFixed(0)} s, ${hostile.random} random requests ` +
+        `(${hostile.sent} in all), ` +
         `${hostile.answered} answered, RSS peak ${target.peakRssMiB().toFixed(0)} MiB\n`,
     );
   }, 15_000);
@@ -127,7 +128,8 @@ function report(result: Result): string {
     .join(', ');
   const lines = [
     `swdkit ${result.target.name} (pid ${result.target.pid}), ${result.seconds.toFixed(0)} s`,
-    `  hostile requests sent       ${hostile.sent} (${hostile.answered} answered; sessions: ${sessions})`,
+    `  hostile requests            ${hostile.random} random and mutated, ${hostile.sent} in all, ${hostile.answered} answered`,
+    `  hostile sessions            ${sessions}`,
     `  crashes                     ${result.crashed ? 1 : 0} (exit at SIGINT: ${result.exit.code ?? result.exit.signal} after ${ms(result.exit.ms)})`,
     `  probe errors (TCP_ERROR)    ${hostile.probeErrors}; stalled sessions ${hostile.stalled}; refused connects ${hostile.refused}`,
     `  round trips                 ${well.roundTrips}, mismatches ${well.mismatches}, errors ${well.errors}`,
@@ -144,7 +146,7 @@ function report(result: Result): string {
 
 const options = parseOptions(process.argv.slice(2));
 process.stdout.write(
-  `soak: ${options.requests} hostile requests or ${options.seconds} s per target, ${options.hostile} hostile and ` +
+  `soak: ${options.requests} random hostile requests or ${options.seconds} s per target, ${options.hostile} hostile and ` +
     `${options.wellBehaved} well-behaved clients, seed ${options.seed}\n`,
 );
 let failed = false;
