@@ -1,5 +1,5 @@
 import { StLink } from '../../src/probe/stlink.js';
-import { connectStLinkServer } from '../../src/transport/stlink-server/client.js';
+import { connectStLinkServer } from '../../src/transport/stlink-server/client.node.js';
 import type { Random } from './random.js';
 import { WireClient } from './wire-client.js';
 
