@@ -1,13 +1,15 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { firmwareElf, repoRoot } from '../../test/support/paths.js';
 
 export type TargetName = 'sim' | 'server';
 
 /**
  * The program under test as a child process on a free loopback port: `swdkit sim` with blinky, or
- * `swdkit server` on its test-only virtual USB probe with blinky (src/cli/commands/virtual-usb.ts).
+ * the `swdkit server` command on a fake USB device in front of the virtual board with blinky
+ * (server-target.ts).
  */
 export interface Target {
   readonly name: TargetName;
@@ -24,21 +26,18 @@ export interface Target {
 }
 
 export async function startTarget(name: TargetName): Promise<Target> {
-  const swdkit = join(repoRoot, 'bin/swdkit');
-  const blinky = firmwareElf('blinky');
+  // swdkit sim as a user runs it; swdkit server through server-target.ts (the CLI on a fake USB bus).
+  const entry =
+    name === 'sim'
+      ? join(repoRoot, 'bin/swdkit')
+      : fileURLToPath(new URL('./server-target.js', import.meta.url));
   const args =
     name === 'sim'
-      ? ['--json', 'sim', '--port', '0', '--firmware', blinky]
+      ? ['--json', 'sim', '--port', '0', '--firmware', firmwareElf('blinky')]
       : ['--json', 'server', '--port', '0'];
-  const env =
-    name === 'sim'
-      ? process.env
-      : { ...process.env, SWDKIT_SERVER_VIRTUAL_PROBE: 'v2-1', SWDKIT_SERVER_VIRTUAL_FIRMWARE: blinky };
   // For looking inside a run: SOAK_TARGET_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run soak
   const nodeArgs = (process.env['SOAK_TARGET_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...nodeArgs, swdkit, ...args], {
-    env,
-  });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...nodeArgs, entry, ...args]);
   let stopping = false;
   let early: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const unexpected: string[] = [];

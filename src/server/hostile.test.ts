@@ -10,14 +10,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessTransport } from '../transport/in-process.js';
-import { ScriptedDevice } from '../transport/testing/scripted-device.js';
+import { ScriptedDevice } from '../../test/support/scripted-device.js';
 import { connectStLinkServer, type StLinkServerTransport } from '../transport/stlink-server/client.node.js';
 import { encodeRequest, usbCommandRequest } from '../transport/stlink-server/wire.js';
 import { u32le } from '../util/bytes.js';
 import { UnavailableError } from '../util/errors.js';
 import { AllowList } from './allow-list.node.js';
 import { startServer, type ServerEvent, type StLinkServer } from './server.node.js';
-import { RawClient } from './testing.node.js';
+import { RawClient } from '../../test/support/raw-server-client.js';
 
 const cmd = (...head: number[]): Uint8Array => {
   const c = new Uint8Array(16);

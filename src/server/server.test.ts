@@ -13,7 +13,7 @@ import {
   type ServerRequest,
 } from '../transport/stlink-server/wire.js';
 import { startServer, type ServerEvent, type StLinkServer } from './server.node.js';
-import { RawClient } from './testing.node.js';
+import { RawClient } from '../../test/support/raw-server-client.js';
 import { UnavailableError } from '../util/errors.js';
 import type { StLinkTransport } from '../protocol/link.js';
 

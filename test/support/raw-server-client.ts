@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { encodeRequest, type ServerRequest } from '../transport/stlink-server/wire.js';
+import { encodeRequest, type ServerRequest } from '../../src/transport/stlink-server/wire.js';
 
 /** A raw TCP client: sends bytes and collects everything the server sends back. */
 export class RawClient {
