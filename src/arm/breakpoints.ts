@@ -1,12 +1,5 @@
 import { ADDRESS_MAP } from '../arch/armv7m/memory-map.js';
-import {
-  FP_COMP,
-  FP_COMP_REPLACE,
-  FP_COMP_V2,
-  FP_CTRL,
-  FP_CTRL_REV,
-  FPB_REG,
-} from '../arch/armv7m/fpb.js';
+import { FP_COMP, FP_COMP_REPLACE, FP_COMP_V2, FP_CTRL, FP_CTRL_REV, FPB_REG } from '../arch/armv7m/fpb.js';
 import { hex32 } from '../util/bytes.js';
 import { BadInputError, TargetError } from '../util/errors.js';
 import type { MemoryAccess } from './memory-access.js';
@@ -89,7 +82,10 @@ export class Breakpoints {
       );
     }
     if (info.version !== 1 && info.version !== 2) {
-      throw new TargetError('fpb-version', `the FPB reports version ${info.version}, which swdkit does not know`);
+      throw new TargetError(
+        'fpb-version',
+        `the FPB reports version ${info.version}, which swdkit does not know`,
+      );
     }
     if (await this.isSetAt(at)) return;
     const word = info.version === 1 ? (at & ~3) >>> 0 : at;

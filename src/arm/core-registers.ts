@@ -172,7 +172,8 @@ export class CoreRegisterFile {
       unpackSpecial(await this.access.readRegister(REGSEL.CONTROL_FAULTMASK_BASEPRI_PRIMASK)),
     );
     if (withFpu) {
-      for (const name of FPU_REGISTER_NAMES) out[name] = (await this.access.readRegister(regselOf(name))) >>> 0;
+      for (const name of FPU_REGISTER_NAMES)
+        out[name] = (await this.access.readRegister(regselOf(name))) >>> 0;
     }
     return out as CoreRegisters;
   }

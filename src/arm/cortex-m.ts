@@ -4,11 +4,7 @@ import { hex32 } from '../util/bytes.js';
 import { TargetError } from '../util/errors.js';
 import { Breakpoints } from './breakpoints.js';
 import { readCoreIdentity, type CoreIdentity } from './core-identity.js';
-import {
-  CoreRegisterFile,
-  type CoreRegisterName,
-  type CoreRegisters,
-} from './core-registers.js';
+import { CoreRegisterFile, type CoreRegisterName, type CoreRegisters } from './core-registers.js';
 import { DhcsrMonitor, type CoreState, type CoreStatus } from './core-state.js';
 import { WALL_CLOCK, type Clock, type DebugAccess } from './debug-access.js';
 import { decodeFaultStatus, readFaultRegisters, type FaultStatus } from './fault-status.js';
@@ -154,7 +150,9 @@ export class CortexM {
         throw new TargetError(
           'step-timeout',
           `a single step from ${hex32(pc)} did not halt again within ${this.haltTimeoutMs} ms (DHCSR ${hex32(this.dhcsr.last)})`,
-          { hint: 'The instruction may wait for something (WFI, a stalled bus access); halt and look at the PC.' },
+          {
+            hint: 'The instruction may wait for something (WFI, a stalled bus access); halt and look at the PC.',
+          },
         );
       }
       await this.writeControl(DEBUGEN | DHCSR.C_HALT);

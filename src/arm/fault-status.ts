@@ -119,7 +119,8 @@ const MEANINGS: readonly BitMeaning[] = [
     register: 'BFSR',
     bit: 'STKERR',
     mask: CFSR.STKERR,
-    description: 'a bus error while stacking for exception entry (stack pointer outside RAM: stack overflow?)',
+    description:
+      'a bus error while stacking for exception entry (stack pointer outside RAM: stack overflow?)',
   },
   {
     register: 'BFSR',

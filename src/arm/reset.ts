@@ -43,7 +43,8 @@ export async function resetCore(context: ResetContext, method: ResetMethod, halt
     const halted = await pollUntil(clock, context.timeoutMs, async () =>
       (await dhcsr.read()) & DHCSR.S_HALT ? true : undefined,
     );
-    if (halted === undefined) throw notSeen(method, 'the core would not halt first (VECTRESET needs it halted)');
+    if (halted === undefined)
+      throw notSeen(method, 'the core would not halt first (VECTRESET needs it halted)');
   }
   const catchBit = halt ? DEMCR.VC_CORERESET : 0;
   await access.write32(DEBUG_REG.DEMCR, ((demcr & ~DEMCR.VC_CORERESET) | catchBit) >>> 0);

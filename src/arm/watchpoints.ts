@@ -118,6 +118,7 @@ export class Watchpoints {
 
   private async enableTrace(): Promise<void> {
     const demcr = await this.memory.read32(DEBUG_REG.DEMCR);
-    if ((demcr & DEMCR.TRCENA) === 0) await this.memory.write32(DEBUG_REG.DEMCR, (demcr | DEMCR.TRCENA) >>> 0);
+    if ((demcr & DEMCR.TRCENA) === 0)
+      await this.memory.write32(DEBUG_REG.DEMCR, (demcr | DEMCR.TRCENA) >>> 0);
   }
 }
