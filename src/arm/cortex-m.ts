@@ -122,6 +122,8 @@ export class CortexM {
     if ((dhcsr & DHCSR.S_HALT) === 0) return;
     const pc = await this.registers.read('pc');
     if (await this.breakpoints.isSetAt(pc)) await this.step();
+    // DFSR is cleared so that the next halt's reason is that halt's alone.
+    await this.access.write32(DEBUG_REG.DFSR, DFSR_ALL);
     // C_MASKINTS (left set by an algorithm run or a step) is cleared while still halted, then C_HALT.
     await this.writeControl(DEBUGEN | DHCSR.C_HALT);
     await this.writeControl(DEBUGEN);
@@ -140,6 +142,7 @@ export class CortexM {
     const overBreakpoint = await this.breakpoints.isSetAt(pc);
     if (overBreakpoint) await this.breakpoints.enable(false);
     try {
+      await this.access.write32(DEBUG_REG.DFSR, DFSR_ALL);
       await this.writeControl(DEBUGEN | DHCSR.C_HALT | mask);
       await this.writeControl(DEBUGEN | DHCSR.C_STEP | mask);
       const halted = await pollUntil(this.clock, this.haltTimeoutMs, async () =>

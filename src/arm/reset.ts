@@ -4,6 +4,7 @@ import { hex32 } from '../util/bytes.js';
 import { SwdkitError, TargetError } from '../util/errors.js';
 import type { DhcsrMonitor } from './core-state.js';
 import type { Clock, DebugAccess } from './debug-access.js';
+import { DFSR_ALL } from './halt-reason.js';
 import { pollUntil } from './wait.js';
 
 /**
@@ -48,6 +49,8 @@ export async function resetCore(context: ResetContext, method: ResetMethod, halt
   }
   const catchBit = halt ? DEMCR.VC_CORERESET : 0;
   await access.write32(DEBUG_REG.DEMCR, ((demcr & ~DEMCR.VC_CORERESET) | catchBit) >>> 0);
+  // DFSR is cleared so that afterwards it tells the vector catch (VCATCH) from an older halt.
+  await access.write32(DEBUG_REG.DFSR, DFSR_ALL);
   const resetsBefore = dhcsr.resetReads;
   try {
     await trigger(context, method);
