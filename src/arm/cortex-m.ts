@@ -84,6 +84,11 @@ export class CortexM {
     return ((await this.dhcsr.read()) & DHCSR.S_HALT) !== 0;
   }
 
+  /** Clears DFSR, so that the next halt's reason is that halt's alone. */
+  async clearHaltReason(): Promise<void> {
+    await this.access.write32(DEBUG_REG.DFSR, DFSR_ALL);
+  }
+
   /** Sets C_DEBUGEN without changing whether the core runs (what attaching does). */
   async enableDebug(): Promise<void> {
     const dhcsr = await this.dhcsr.read();
@@ -94,6 +99,11 @@ export class CortexM {
   /** Requests a halt and waits for S_HALT; TargetError `halt-timeout` if it never comes. */
   async halt(timeoutMs = this.haltTimeoutMs): Promise<void> {
     await this.writeControl(DEBUGEN | DHCSR.C_HALT);
+    await this.waitForHalt(timeoutMs);
+  }
+
+  /** Waits for S_HALT (a halt already requested, a breakpoint, a vector catch); TargetError `halt-timeout`. */
+  async waitForHalt(timeoutMs = this.haltTimeoutMs): Promise<void> {
     const halted = await pollUntil(this.clock, timeoutMs, async () =>
       (await this.dhcsr.read()) & DHCSR.S_HALT ? true : undefined,
     );
@@ -122,8 +132,7 @@ export class CortexM {
     if ((dhcsr & DHCSR.S_HALT) === 0) return;
     const pc = await this.registers.read('pc');
     if (await this.breakpoints.isSetAt(pc)) await this.step();
-    // DFSR is cleared so that the next halt's reason is that halt's alone.
-    await this.access.write32(DEBUG_REG.DFSR, DFSR_ALL);
+    await this.clearHaltReason();
     // C_MASKINTS (left set by an algorithm run or a step) is cleared while still halted, then C_HALT.
     await this.writeControl(DEBUGEN | DHCSR.C_HALT);
     await this.writeControl(DEBUGEN);
@@ -142,7 +151,7 @@ export class CortexM {
     const overBreakpoint = await this.breakpoints.isSetAt(pc);
     if (overBreakpoint) await this.breakpoints.enable(false);
     try {
-      await this.access.write32(DEBUG_REG.DFSR, DFSR_ALL);
+      await this.clearHaltReason();
       await this.writeControl(DEBUGEN | DHCSR.C_HALT | mask);
       await this.writeControl(DEBUGEN | DHCSR.C_STEP | mask);
       const halted = await pollUntil(this.clock, this.haltTimeoutMs, async () =>

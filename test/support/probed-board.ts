@@ -8,6 +8,7 @@ import type { Clock } from '../../src/arm/debug-access.js';
 import { readImageFile } from '../../src/flash/image/load.node.js';
 import { StLink } from '../../src/probe/stlink.js';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
+import { decodeCommand, type StLinkCommand } from '../../src/protocol/commands.js';
 import type { DataPhase } from '../../src/protocol/link.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
@@ -27,8 +28,11 @@ export interface ProbedBoard {
   readonly exchanges: () => number;
 }
 
-/** Rewrites a read reply: (address-of-command, reply) → reply. For faking what the target answers. */
-export type ReplyFilter = (command: Uint8Array, reply: Uint8Array) => Uint8Array;
+/**
+ * Sits between the host and the virtual probe: gets each command decoded and a way to pass it on, and
+ * returns the reply bytes. For faking what a different chip would answer, or a command that is lost.
+ */
+export type Intercept = (command: StLinkCommand, forward: () => Promise<Uint8Array>) => Promise<Uint8Array>;
 
 export interface ProbedBoardOptions {
   /** firmware/bin/<name>.elf in flash at power-on; none: erased flash. */
@@ -36,7 +40,7 @@ export interface ProbedBoardOptions {
   /** How long the board runs before the probe is opened, ms (default 5). */
   readonly runMs?: number;
   readonly powered?: boolean;
-  readonly filter?: ReplyFilter;
+  readonly intercept?: Intercept;
   readonly model?: 'v2-1' | 'v3';
 }
 
@@ -56,14 +60,14 @@ export async function probedBoard(options: ProbedBoardOptions = {}): Promise<Pro
     },
   });
   let exchanges = 0;
-  const filter = options.filter;
+  const intercept = options.intercept;
   const wrapped = {
     identity: device.identity,
     modelledNanoseconds: () => device.modelledNanoseconds(),
     exchange: async (command: Uint8Array, phase: DataPhase) => {
       exchanges++;
-      const reply = await device.exchange(command, phase);
-      return filter === undefined || phase.kind !== 'read' ? reply : filter(command, reply);
+      const forward = async (): Promise<Uint8Array> => device.exchange(command, phase);
+      return intercept === undefined ? forward() : intercept(decodeCommand(command), forward);
     },
     readTrace: (n: number) => device.readTrace(n),
   };
