@@ -47,7 +47,9 @@ LAYERS.forEach((rank, i) => {
 // host-side stack.
 zones.push({
   target: src('sim'),
-  from: ['transport', 'probe', 'arm', 'flash', 'session', 'session.ts', 'doctor', 'gdb', 'server', 'cli'].map(src),
+  from: ['transport', 'probe', 'arm', 'flash', 'session', 'session.ts', 'doctor', 'gdb', 'server', 'cli'].map(
+    src,
+  ),
   message: 'sim/ models hardware: it may import util/, arch/, target/ and protocol/ only.',
 });
 
