@@ -71,7 +71,7 @@ export class Session {
       this.chip,
       this.stlink,
       this.core,
-      await this.stlink.targetVoltage(),
+      await this.volts(),
       this.clock,
     );
     return flashImage(plan, driver, this.stlink, {
@@ -98,7 +98,7 @@ export class Session {
       this.chip,
       this.stlink,
       this.core,
-      await this.stlink.targetVoltage(),
+      await this.volts(),
       this.clock,
     );
     progress.start('erase', this.chip.flashSize, `mass erase, ${driver.parallelism.name}`);
@@ -133,7 +133,7 @@ export class Session {
       this.chip,
       this.stlink,
       this.core,
-      await this.stlink.targetVoltage(),
+      await this.volts(),
       this.clock,
     );
     progress.start(
@@ -318,6 +318,11 @@ export class Session {
         hint: 'Connect again (Session.connect) before using the target. This is a bug in the caller.',
       });
     }
+  }
+
+  /** The supply now (it decides the flash parallelism); NaN when the probe cannot measure it. */
+  private async volts(): Promise<number> {
+    return this.stlink.features.hasTargetVoltage ? this.stlink.targetVoltage() : Number.NaN;
   }
 
   private async halted(): Promise<void> {

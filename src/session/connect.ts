@@ -3,6 +3,7 @@ import { WALL_CLOCK, type Clock } from '../arm/debug-access.js';
 import { DEBUG_REG, DEMCR, DHCSR } from '../arch/armv7m/debug.js';
 import type { StLink } from '../probe/stlink.js';
 import { STLINK_MODE } from '../protocol/opcodes.js';
+import { SWD_DEFAULT_KHZ } from '../protocol/speed.js';
 import type { ChipInfo } from '../target/identify.js';
 import type { SwdkitError } from '../util/errors.js';
 import { TargetError, asSwdkitError } from '../util/errors.js';
@@ -29,7 +30,11 @@ export interface Connected {
 type Method = ConnectAttempt['method'];
 
 /** The attempts a strategy makes, in order. */
-function ladder(strategy: ConnectStrategy, speedKHz: number): { method: Method; speedKHz: number }[] {
+function ladder(
+  strategy: ConnectStrategy,
+  speedKHz: number,
+  canSetSpeed: boolean,
+): { method: Method; speedKHz: number }[] {
   switch (strategy) {
     case 'normal':
       return [{ method: 'normal', speedKHz }];
@@ -40,7 +45,10 @@ function ladder(strategy: ConnectStrategy, speedKHz: number): { method: Method; 
     case 'auto':
       return [
         { method: 'normal', speedKHz },
-        ...(speedKHz > SLOW_SPEED_KHZ ? [{ method: 'slow-clock' as const, speedKHz: SLOW_SPEED_KHZ }] : []),
+        // A probe whose clock is fixed (V2 before J22) would only repeat the first attempt.
+        ...(canSetSpeed && speedKHz > SLOW_SPEED_KHZ
+          ? [{ method: 'slow-clock' as const, speedKHz: SLOW_SPEED_KHZ }]
+          : []),
         { method: 'under-reset', speedKHz },
       ];
   }
@@ -58,10 +66,14 @@ export async function connectTarget(stlink: StLink, options: ConnectOptions = {}
   const targetVolts = await measureVolts(stlink);
   const attempts: ConnectAttempt[] = [];
   let lastError: SwdkitError | undefined;
-  for (const step of ladder(options.strategy ?? 'auto', speed)) {
+  const canSetSpeed = stlink.canSetSwdFrequency;
+  // The clock in use: what the probe was set to, or its fixed clock.
+  const clockOf = (asked: number): number =>
+    stlink.swdFrequencyKHz ?? (canSetSpeed ? asked : SWD_DEFAULT_KHZ);
+  for (const step of ladder(options.strategy ?? 'auto', speed, canSetSpeed)) {
     try {
       const done = await attempt(stlink, step.method, step.speedKHz, clock);
-      const speedKHz = stlink.swdFrequencyKHz ?? step.speedKHz;
+      const speedKHz = clockOf(step.speedKHz);
       attempts.push({ method: step.method, speedKHz, ok: true });
       const explanation = explain(attempts);
       const report: ConnectReport = {
@@ -80,7 +92,7 @@ export async function connectTarget(stlink: StLink, options: ConnectOptions = {}
       lastError = error;
       attempts.push({
         method: step.method,
-        speedKHz: stlink.swdFrequencyKHz ?? step.speedKHz,
+        speedKHz: clockOf(step.speedKHz),
         ok: false,
         error: { code: error.code, message: error.message },
       });

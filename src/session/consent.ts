@@ -21,7 +21,7 @@ export async function requireConsent(
       hint: 'Nothing was changed on the target.',
     });
   }
-  throw new ConsentError(action, `${what}: this needs your consent, and there is no terminal to ask on`, {
+  throw new ConsentError(action, `${what} needs your consent (--yes), and there is no terminal to ask on`, {
     hint: 'Pass --yes to do it anyway. Nothing was changed on the target.',
   });
 }

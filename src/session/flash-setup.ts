@@ -4,7 +4,7 @@ import type { AlgorithmCore } from '../flash/algorithm.js';
 import type { PlanMemory } from '../flash/plan.js';
 import type { EraseTimes } from '../flash/program-image.js';
 import { LOADER_LAYOUT, Stm32f4Flash } from '../flash/stm32f4/driver.js';
-import { parallelismForVoltage } from '../flash/stm32f4/psize.js';
+import { PARALLELISM, parallelismForVoltage } from '../flash/stm32f4/psize.js';
 import { mainFlashBase } from '../target/chip.js';
 import type { ChipInfo } from '../target/identify.js';
 import { MASS_ERASE_MS, sectorEraseMs } from '../target/stm32f4/flash-timing.js';
@@ -51,7 +51,8 @@ export function flashSetup(
   clock: Clock,
 ): FlashSetup {
   // target/ names one driver today ('stm32f4'); a second name makes this a choice by name.
-  const parallelism = parallelismForVoltage(volts);
+  // Without a voltage reading (a probe that cannot measure it) x8 is the width safe at any supply.
+  const parallelism = Number.isNaN(volts) ? PARALLELISM.x8 : parallelismForVoltage(volts);
   // The loader runs from the first executable RAM big enough for it (SRAM1 on the F4).
   const ram = Object.values(chip.description.memory)
     .filter((r) => r.kind === 'ram' && r.executable && r.size >= LOADER_LAYOUT.size)

@@ -207,3 +207,21 @@ describe('Session.connect: power, chip identity, DBGMCU', () => {
     });
   }
 });
+
+describe('Session.connect through an STLINK-V3', () => {
+  test('auto on swd-off: the V3 applies its own clocks (at or below each request), and the ladder reports them', async () => {
+    const b = await probedBoard({ firmware: 'swd-off', runMs: 1000, model: 'v3' });
+    const s = await connect(b);
+    const speeds = s.connectReport.attempts.map((a) => a.speedKHz);
+    assert.deepEqual(
+      s.connectReport.attempts.map((a) => a.method),
+      ['normal', 'slow-clock', 'under-reset'],
+    );
+    assert.ok(speeds[0]! <= 4000 && speeds[1]! <= 100 && speeds[1]! < speeds[0]!, speeds.join());
+    assert.equal(
+      s.connectReport.explanation,
+      `connected under reset: the SW-DP did not answer at ${speeds[0]} or ${speeds[1]} kHz (the firmware probably disables SWD or enters a low-power mode)`,
+    );
+    await s.disconnect();
+  });
+});
