@@ -22,6 +22,8 @@ const LAYERS = [
   ['probe'],
   ['arm'],
   ['flash'],
+  // session.ts is the Session class; session/ holds its parts (connect ladder, consent, ...).
+  ['session'],
   ['session.ts'],
   ['doctor', 'gdb', 'server'],
 ];
@@ -45,7 +47,9 @@ LAYERS.forEach((rank, i) => {
 // host-side stack.
 zones.push({
   target: src('sim'),
-  from: ['transport', 'probe', 'arm', 'flash', 'session.ts', 'doctor', 'gdb', 'server', 'cli'].map(src),
+  from: ['transport', 'probe', 'arm', 'flash', 'session', 'session.ts', 'doctor', 'gdb', 'server', 'cli'].map(
+    src,
+  ),
   message: 'sim/ models hardware: it may import util/, arch/, target/ and protocol/ only.',
 });
 

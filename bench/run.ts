@@ -1,5 +1,6 @@
 import { benchBoardPaced, benchBoardUnpaced } from './board.js';
 import { benchCpuMips } from './cpu-mips.js';
+import { benchFlash } from './flash.js';
 import { benchOpenOcdProgram } from './openocd.js';
 import { formatResult, type BenchResult } from './report.js';
 import { benchServer } from './server.js';
@@ -22,6 +23,8 @@ const benchmarks: Record<string, Bench> = {
   'board-paced': () => benchBoardPaced(),
   server: () => benchServer(),
   'openocd-program': () => benchOpenOcdProgram(),
+  // swdkit against OpenOCD on a --realtime board; the OpenOCD half is reported as not run without it.
+  flash: () => benchFlash(findProgram('openocd')),
 };
 
 /** Benchmarks that need a peer program, and which. */

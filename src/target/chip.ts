@@ -57,6 +57,28 @@ export interface ChipIdentification {
   readonly devId: number;
   /** REV_ID (IDCODE bits 31:16) and the silicon revision it stands for. */
   readonly revisions: readonly { readonly revId: number; readonly name: string }[];
+  /**
+   * Other DEV_IDs some silicon of this family reports (an erratum), recognised only together with the
+   * core's CPUID.PARTNO, so the family that owns that DEV_ID is not mistaken for this one.
+   */
+  readonly devIdAliases?: readonly {
+    readonly devId: number;
+    readonly corePartno: number;
+    readonly note: string;
+  }[];
+}
+
+/**
+ * A debug-unit register whose `bits` swdkit sets while it is attached and puts back as they were
+ * when it leaves: keep the debug logic clocked in low-power modes, freeze watchdogs while halted.
+ */
+export interface DebugHoldRegister {
+  /** As the reference manual names it: "DBGMCU_CR". */
+  readonly name: string;
+  readonly address: number;
+  readonly bits: number;
+  /** Why, for messages and `-v`. */
+  readonly purpose: string;
 }
 
 export interface ChipDescription {
@@ -72,6 +94,8 @@ export interface ChipDescription {
   readonly memory: { readonly [name: string]: MemoryRegion };
   /** The 96-bit unique device ID's address (12 bytes). */
   readonly uniqueIdAddress: number;
+  /** Set while attached, restored on disconnect (in this order). */
+  readonly debugHold: readonly DebugHoldRegister[];
 }
 
 /** One erase sector of main flash at its absolute address. */

@@ -59,6 +59,23 @@ export function chipProblems(chip: ChipDescription): string[] {
     revIds.add(revision.revId);
   }
 
+  for (const alias of id.devIdAliases ?? []) {
+    check(isUint(alias.devId, 12), `the DEV_ID alias 0x${alias.devId.toString(16)} is not 12 bits`);
+    check(alias.devId !== id.devId, 'a DEV_ID alias repeats the DEV_ID');
+    check(
+      isUint(alias.corePartno, 12),
+      `the alias's core PARTNO 0x${alias.corePartno.toString(16)} is not 12 bits`,
+    );
+  }
+  for (const hold of chip.debugHold) {
+    check(
+      isUint(hold.address, 32) && hold.address % 4 === 0,
+      `${hold.name}: 0x${hold.address.toString(16)} is not a word address`,
+    );
+    check(isUint(hold.bits, 32) && hold.bits !== 0, `${hold.name}: no bits to hold`);
+    check(hold.purpose.trim() !== '', `${hold.name}: no purpose given`);
+  }
+
   const flash = chip.flash;
   check(flash.banks.length > 0, 'main flash has no bank');
   let total = 0;

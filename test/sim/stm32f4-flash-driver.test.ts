@@ -11,17 +11,7 @@ import { planFlash } from '../../src/flash/plan.js';
 import { FlashIncompleteError, flashImage } from '../../src/flash/program-image.js';
 import { SwdkitError } from '../../src/util/errors.js';
 import { firmwareElf } from '../support/paths.js';
-import {
-  ERASE_TIMES,
-  KiB,
-  MEMORY,
-  SECTORS,
-  algorithmCore,
-  flashBytes,
-  image,
-  pattern,
-  rig,
-} from '../support/flash-rig.js';
+import { ERASE_TIMES, KiB, MEMORY, SECTORS, flashBytes, image, pattern, rig } from '../support/flash-rig.js';
 
 describe('STM32F4 flash driver on the virtual board', () => {
   test('blinky.elf programs at x32 into sector 0 only, verifies by CRC, and leaves FLASH_CR locked', async () => {
@@ -101,10 +91,8 @@ describe('STM32F4 flash driver on the virtual board', () => {
     await r.stlink.write32(0x4002_3c14, optcr | 2);
     while ((await r.stlink.read32(0x4002_3c0c)) & (1 << 16)) r.board.runFor(10e6);
     // Option bytes are loaded at reset (RM0090 3.7): reset with VC_CORERESET to halt at the vector.
-    await r.stlink.write32(0xe000_edfc, 1);
-    await r.stlink.write32(0xe000_ed0c, 0x05fa_0004);
-    r.board.runFor(1e6);
-    assert.ok(await algorithmCore(r.stlink).isHalted());
+    await r.core.reset('sysresetreq', true);
+    assert.ok(await r.core.isHalted());
     await assert.rejects(
       flashImage(planFlash('x.bin', image([0x0800_4000, pattern(1024, 1)]), MEMORY), r.flash, r.stlink, {
         allSectors: SECTORS,

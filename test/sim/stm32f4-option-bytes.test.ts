@@ -12,7 +12,7 @@ import {
   writeOptions,
 } from '../../src/flash/stm32f4/option-bytes.js';
 import { SwdkitError } from '../../src/util/errors.js';
-import { algorithmCore, flashBytes, image, pattern, rig, type Rig } from '../support/flash-rig.js';
+import { flashBytes, image, pattern, rig, type Rig } from '../support/flash-rig.js';
 
 const context = (r: Rig) => ({
   sleep: async () => {
@@ -24,10 +24,8 @@ const context = (r: Rig) => ({
 
 /** SYSRESETREQ with VC_CORERESET: the new option bytes load at reset (RM0090 3.7), core halted. */
 async function resetHalt(r: Rig): Promise<void> {
-  await r.stlink.write32(0xe000_edfc, 1);
-  await r.stlink.write32(0xe000_ed0c, 0x05fa_0004);
-  r.board.runFor(1e6);
-  assert.ok(await algorithmCore(r.stlink).isHalted());
+  await r.core.reset('sysresetreq', true);
+  assert.ok(await r.core.isHalted());
 }
 
 describe('STM32F4 option bytes', () => {

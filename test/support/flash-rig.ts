@@ -8,15 +8,13 @@ import type { PlanMemory } from '../../src/flash/plan.js';
 import type { EraseTimes } from '../../src/flash/program-image.js';
 import { Stm32f4Flash } from '../../src/flash/stm32f4/driver.js';
 import { PARALLELISM } from '../../src/flash/stm32f4/psize.js';
-import type { AlgorithmCore, AlgorithmRun } from '../../src/flash/algorithm.js';
+import { CortexM } from '../../src/arm/cortex-m.js';
 import { StLink } from '../../src/probe/stlink.js';
 import { DiscoveryBoard } from '../../src/sim/board/discovery.js';
 import { VirtualStLinkDevice } from '../../src/sim/probe/virtual-stlink.js';
 import { flashSectors, mainFlashBase, STM32F40X } from '../../src/target/index.js';
 import { InProcessTransport } from '../../src/transport/in-process.js';
 import { UnavailableError } from '../../src/util/errors.js';
-import { DEBUG_REG, DHCSR } from '../../src/arch/armv7m/debug.js';
-import { REGSEL } from '../../src/arch/armv7m/regsel.js';
 
 export const KiB = 1024;
 
@@ -34,29 +32,11 @@ export const ERASE_TIMES: EraseTimes = {
   massMs: 8000,
 };
 
-/** The few core operations the driver needs, straight over the probe (the arm/ layer's job later). */
-export function algorithmCore(stlink: StLink): AlgorithmCore {
-  return {
-    async startAlgorithm(run: AlgorithmRun) {
-      for (const [i, value] of run.args.entries()) await stlink.writeRegister(i, value);
-      await stlink.writeRegister(REGSEL.SP, run.stack);
-      await stlink.writeRegister(REGSEL.xPSR, 0x0100_0000);
-      await stlink.writeRegister(REGSEL.DebugReturnAddress, run.entry);
-      await stlink.writeDebugRegister(DEBUG_REG.DHCSR, DHCSR.DBGKEY | DHCSR.C_DEBUGEN | DHCSR.C_MASKINTS);
-    },
-    async isHalted() {
-      return ((await stlink.readDebugRegister(DEBUG_REG.DHCSR)) & DHCSR.S_HALT) !== 0;
-    },
-    async halt() {
-      await stlink.writeDebugRegister(DEBUG_REG.DHCSR, DHCSR.DBGKEY | DHCSR.C_DEBUGEN | DHCSR.C_HALT);
-    },
-    readCoreRegister: (index) => stlink.readRegister(index),
-  };
-}
-
 export interface Rig {
   readonly board: DiscoveryBoard;
   readonly stlink: StLink;
+  /** The product's ARMv7-M layer over the probe: the flash driver's AlgorithmCore. */
+  readonly core: CortexM;
   readonly flash: Stm32f4Flash;
   /** Probe commands answered so far; a cut is armed by setting `cutAfter` or `cutPowerAfter`. */
   commands: number;
@@ -84,6 +64,7 @@ export async function rig(preload?: Image, existing?: DiscoveryBoard): Promise<R
   const state: Rig = {
     board,
     stlink: undefined as unknown as StLink,
+    core: undefined as unknown as CortexM,
     flash: undefined as unknown as Stm32f4Flash,
     commands: 0,
     cutAfter: Infinity,
@@ -104,10 +85,19 @@ export async function rig(preload?: Image, existing?: DiscoveryBoard): Promise<R
   };
   const stlink = await StLink.open(new InProcessTransport(counting));
   await stlink.enterSwd();
-  await stlink.writeDebugRegister(DEBUG_REG.DHCSR, DHCSR.DBGKEY | DHCSR.C_DEBUGEN | DHCSR.C_HALT);
+  const core = new CortexM(stlink, {
+    clock: {
+      sleep: async (ms) => {
+        board.runFor(ms * 1e6);
+        await Promise.resolve();
+      },
+      now: () => board.now / 1e6,
+    },
+  });
+  await core.halt();
   const flash = new Stm32f4Flash({
     memory: stlink,
-    core: algorithmCore(stlink),
+    core,
     parallelism: PARALLELISM.x32,
     ramBase: 0x2000_0000,
     sleep: async () => {
@@ -115,7 +105,7 @@ export async function rig(preload?: Image, existing?: DiscoveryBoard): Promise<R
       await Promise.resolve();
     },
   });
-  return Object.assign(state, { stlink, flash });
+  return Object.assign(state, { stlink, core, flash });
 }
 
 export function image(...segments: [number, Uint8Array][]): Image {

@@ -23,9 +23,18 @@ export const FP_CTRL = {
   NUM_LIT_MASK: 0xf << 8,
   NUM_CODE2_SHIFT: 12,
   NUM_CODE2_MASK: 0x7 << 12,
-  /** 0 for the FPB version ARMv7-M describes. */
+  /** The unit's version: see FP_CTRL_REV. */
   REV_SHIFT: 28,
   REV_MASK: 0xf << 28,
+} as const;
+
+/**
+ * FP_CTRL.REV: version 1 compares bits 28:2 of Code-region addresses and says which halfword breaks
+ * in FP_COMPn.REPLACE; version 2 (the Cortex-M7's) compares any halfword address (FP_COMP_V2).
+ */
+export const FP_CTRL_REV = {
+  VERSION_1: 0b0000,
+  VERSION_2: 0b0001,
 } as const;
 
 /** FP_REMAP (C1.11): where remapped literals are fetched from in SRAM. */
@@ -35,7 +44,7 @@ export const FP_REMAP = {
   RMPSPT: 1 << 29,
 } as const;
 
-/** FP_COMPn (C1.11). */
+/** FP_COMPn of FPB version 1 (C1.11). */
 export const FP_COMP = {
   ENABLE: 1 << 0,
   /** Bits 28:2 of the instruction (or literal) address compared. */
@@ -50,4 +59,11 @@ export const FP_COMP_REPLACE = {
   BREAK_LOWER: 0b01,
   BREAK_UPPER: 0b10,
   BREAK_BOTH: 0b11,
+} as const;
+
+/** FP_COMPn of FPB version 2: an instruction breakpoint on the halfword at BPADDR, anywhere in memory. */
+export const FP_COMP_V2 = {
+  /** Breakpoint enable. */
+  BE: 1 << 0,
+  BPADDR_MASK: 0xffff_fffe,
 } as const;

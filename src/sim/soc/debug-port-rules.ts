@@ -1,11 +1,13 @@
+import { DBGMCU_CR } from '../../target/stm32f4/dbgmcu-registers.js';
+
+/** DBGMCU_CR's bits, from target/ (RM0090 §38.16.3). */
+export { DBGMCU_CR };
+
 /**
  * When the STM32F407's SW-DP answers a probe at all. These are the rules that make real boards
  * "unable to connect" — the seed user's symptoms come out of them, never out of a canned error.
  */
 export type LowPowerState = 'run' | 'sleep' | 'stop' | 'standby';
-
-/** DBGMCU_CR bits (RM0090 §38.16.3). */
-export const DBGMCU_CR = { DBG_SLEEP: 1 << 0, DBG_STOP: 1 << 1, DBG_STANDBY: 1 << 2 } as const;
 
 export interface DebugPortConditions {
   /** VDD present (the board can switch target power off). */

@@ -92,6 +92,8 @@ export type Psize = 0 | 1 | 2 | 3;
 export const FACTORY_OPTCR = 0x0fff_aaed;
 
 export const RDP_LEVEL_0 = 0xaa;
+/** Any byte but 0xAA and 0xCC is level 1; this is the one swdkit writes. */
+export const RDP_LEVEL_1 = 0x55;
 export const RDP_LEVEL_2 = 0xcc;
 
 export type RdpLevel = 0 | 1 | 2;

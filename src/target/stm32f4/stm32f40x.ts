@@ -1,5 +1,6 @@
 import { KIB } from '../chip.js';
 import { defineChip } from '../validate.js';
+import { DBGMCU_APB1_FZ, DBGMCU_BASE, DBGMCU_CR, DBGMCU_REG } from './dbgmcu-registers.js';
 
 /**
  * STM32F405/407/415/417 (DEV_ID 0x413), from RM0090: the memory map (§2.3, table 1), main flash
@@ -20,6 +21,14 @@ export const STM32F40X = defineChip({
       { revId: 0x1003, name: '1' },
       { revId: 0x1007, name: '2' },
       { revId: 0x100f, name: 'Y' },
+    ],
+    devIdAliases: [
+      {
+        // Early F40x silicon reads the STM32F2's DEV_ID; the F2 has a Cortex-M3, so CPUID tells them apart.
+        devId: 0x411,
+        corePartno: 0xc24,
+        note: 'DEV_ID 0x411 read on a Cortex-M4: early STM32F40x silicon reports the STM32F2’s DEV_ID (an erratum)',
+      },
     ],
   },
   flash: {
@@ -56,4 +65,18 @@ export const STM32F40X = defineChip({
     OPTION_BYTES: { kind: 'option-bytes', base: 0x1fff_c000, size: 16, executable: false },
   },
   uniqueIdAddress: 0x1fff_7a10,
+  debugHold: [
+    {
+      name: 'DBGMCU_CR',
+      address: DBGMCU_BASE + DBGMCU_REG.CR,
+      bits: DBGMCU_CR.DBG_SLEEP | DBGMCU_CR.DBG_STOP | DBGMCU_CR.DBG_STANDBY,
+      purpose: 'the debug logic stays clocked and powered in Sleep, Stop and Standby (RM0090 §38.16.3)',
+    },
+    {
+      name: 'DBGMCU_APB1_FZ',
+      address: DBGMCU_BASE + DBGMCU_REG.APB1_FZ,
+      bits: DBGMCU_APB1_FZ.DBG_WWDG_STOP | DBGMCU_APB1_FZ.DBG_IWDG_STOP,
+      purpose: 'the window and independent watchdogs stop while the core is halted (RM0090 §38.16.4)',
+    },
+  ],
 });

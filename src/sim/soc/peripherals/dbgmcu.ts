@@ -1,30 +1,18 @@
 import type { PpbDevice } from '../../cpu/system/scs.js';
 import type { SocResetKind } from '../peripheral.js';
 import type { DebugFreeze, SocContext } from '../soc-context.js';
+import {
+  DBGMCU_APB1_FZ,
+  DBGMCU_APB2_FZ_WRITABLE,
+  DBGMCU_BASE,
+  DBGMCU_CR,
+  DBGMCU_REG,
+} from '../../../target/stm32f4/dbgmcu-registers.js';
 
-export const DBGMCU_BASE = 0xe004_2000;
-/** DEV_ID 0x413 (STM32F405/407/415/417) with REV_ID 0x1007 (RM0090 §38.6.1). */
-export const DBGMCU_IDCODE = 0x1007_6413;
+/** DEV_ID 0x413 (STM32F405/407/415/417) with REV_ID 0x1007 (RM0090 §38.6.1): revision 2. */
+export const DBGMCU_IDCODE_VALUE = 0x1007_6413;
 
-/** DBGMCU_CR (RM0090 §38.16.3). */
-export const DBGMCU_CR = {
-  DBG_SLEEP: 1 << 0,
-  DBG_STOP: 1 << 1,
-  DBG_STANDBY: 1 << 2,
-  TRACE_IOEN: 1 << 5,
-  TRACE_MODE_MASK: 0x3 << 6,
-  WRITABLE: 0xe7,
-} as const;
-
-/** DBGMCU_APB1_FZ (RM0090 §38.16.4): TIM2–7, TIM12–14, RTC, WWDG, IWDG, I2C1–3 SMBus, CAN1–2. */
-export const DBGMCU_APB1_FZ = {
-  DBG_WWDG_STOP: 1 << 11,
-  DBG_IWDG_STOP: 1 << 12,
-  WRITABLE: 0x06e0_1dff,
-} as const;
-
-/** DBGMCU_APB2_FZ (RM0090 §38.16.5): TIM1, TIM8, TIM9–11. */
-export const DBGMCU_APB2_FZ_WRITABLE = 0x0007_0003;
+export { DBGMCU_APB1_FZ, DBGMCU_BASE, DBGMCU_CR, DBGMCU_APB2_FZ_WRITABLE };
 
 /**
  * The MCU debug component (RM0090 §38.16), on the external PPB at 0xE0042000, reached through
@@ -68,13 +56,13 @@ export class Dbgmcu implements PpbDevice, DebugFreeze {
 
   read32(address: number): number {
     switch ((address >>> 0) - DBGMCU_BASE) {
-      case 0x0:
-        return DBGMCU_IDCODE;
-      case 0x4:
+      case DBGMCU_REG.IDCODE:
+        return DBGMCU_IDCODE_VALUE;
+      case DBGMCU_REG.CR:
         return this.crValue;
-      case 0x8:
+      case DBGMCU_REG.APB1_FZ:
         return this.apb1;
-      case 0xc:
+      case DBGMCU_REG.APB2_FZ:
         return this.apb2;
       default:
         return 0;
@@ -94,13 +82,13 @@ export class Dbgmcu implements PpbDevice, DebugFreeze {
     const apb1 = this.apb1;
     const apb2 = this.apb2;
     switch ((address >>> 0) - DBGMCU_BASE) {
-      case 0x4:
+      case DBGMCU_REG.CR:
         this.crValue = value & DBGMCU_CR.WRITABLE;
         break;
-      case 0x8:
+      case DBGMCU_REG.APB1_FZ:
         this.apb1 = value & DBGMCU_APB1_FZ.WRITABLE;
         break;
-      case 0xc:
+      case DBGMCU_REG.APB2_FZ:
         this.apb2 = value & DBGMCU_APB2_FZ_WRITABLE;
         break;
       default:
