@@ -42,7 +42,6 @@ export type { MemoryAccess } from './arm/memory-access.js';
 
 export * from './flash/index.js';
 
+export * from './arm/index.js';
+
 export * from './session.js';
-export { CortexM, type CortexMOptions, type HaltReason } from './arm/cortex-m.js';
-export { decodeFaultStatus, type FaultCause, type FaultStatus } from './arm/fault-status.js';
-export { BASE_REGISTER_NAMES, FPU_REGISTER_NAMES, parseRegisterName } from './arm/core-registers.js';

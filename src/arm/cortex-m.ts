@@ -9,7 +9,7 @@ import { DhcsrMonitor, type CoreState, type CoreStatus } from './core-state.js';
 import { WALL_CLOCK, type Clock, type DebugAccess } from './debug-access.js';
 import { decodeFaultStatus, readFaultRegisters, type FaultStatus } from './fault-status.js';
 import { DFSR_ALL, haltCausesOf, type HaltCause } from './halt-reason.js';
-import { resetCore, type ResetMethod } from './reset.js';
+import { resetCore, type CoreResetMethod } from './reset.js';
 import { Watchpoints, type Watchpoint } from './watchpoints.js';
 import { pollUntil } from './wait.js';
 
@@ -175,7 +175,7 @@ export class CortexM {
   }
 
   /** Resets by `method`; with `halt`, the core stops before the reset handler's first instruction. */
-  async reset(method: ResetMethod, halt: boolean): Promise<void> {
+  async reset(method: CoreResetMethod, halt: boolean): Promise<void> {
     await resetCore(
       {
         access: this.access,

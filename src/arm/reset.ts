@@ -12,7 +12,7 @@ import { pollUntil } from './wait.js';
  * (the chip's system reset, asked for by the core: ARM DDI 0403E B3.2.6), or AIRCR.VECTRESET (the core
  * alone; peripherals keep running: for a debugger only, and only with the core halted).
  */
-export type ResetMethod = 'nrst' | 'sysresetreq' | 'vectreset';
+export type CoreResetMethod = 'nrst' | 'sysresetreq' | 'vectreset';
 
 export interface ResetContext {
   readonly access: DebugAccess;
@@ -32,7 +32,11 @@ export interface ResetContext {
  * has shown S_RESET_ST and a later one shows the core out of reset; throws TargetError
  * `reset-not-seen` otherwise. DEMCR.VC_CORERESET is put back as it was.
  */
-export async function resetCore(context: ResetContext, method: ResetMethod, halt: boolean): Promise<void> {
+export async function resetCore(
+  context: ResetContext,
+  method: CoreResetMethod,
+  halt: boolean,
+): Promise<void> {
   const { access, dhcsr, clock } = context;
   const demcr = (await access.read32(DEBUG_REG.DEMCR)) >>> 0;
   const before = (await dhcsr.read()) >>> 0;
@@ -88,7 +92,7 @@ async function restoreVectorCatch(access: DebugAccess, demcr: number): Promise<v
   if (next !== now) await access.write32(DEBUG_REG.DEMCR, next);
 }
 
-async function trigger(context: ResetContext, method: ResetMethod): Promise<void> {
+async function trigger(context: ResetContext, method: CoreResetMethod): Promise<void> {
   const { access, clock } = context;
   if (method === 'nrst') {
     await access.driveNrst('low');
@@ -106,7 +110,7 @@ async function trigger(context: ResetContext, method: ResetMethod): Promise<void
   }
 }
 
-function notSeen(method: ResetMethod, what: string): TargetError {
+function notSeen(method: CoreResetMethod, what: string): TargetError {
   const name = { nrst: 'NRST', sysresetreq: 'SYSRESETREQ', vectreset: 'VECTRESET' }[method];
   return new TargetError('reset-not-seen', `reset by ${name}: ${what}`, {
     hint:

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CortexM } from '../../src/arm/cortex-m.js';
-import type { ResetMethod } from '../../src/arm/reset.js';
+import type { CoreResetMethod } from '../../src/arm/reset.js';
 import { DEBUG_REG, DHCSR } from '../../src/arch/armv7m/debug.js';
 import { probedBoard, type ProbedBoard } from '../support/probed-board.js';
 
@@ -67,7 +67,7 @@ describe('CortexM: halt, resume, step', () => {
 });
 
 describe('CortexM: reset', () => {
-  const methods: ResetMethod[] = ['sysresetreq', 'nrst', 'vectreset'];
+  const methods: CoreResetMethod[] = ['sysresetreq', 'nrst', 'vectreset'];
   for (const method of methods) {
     test(`${method} with halt stops at Reset_Handler before it runs`, async () => {
       const b = await attached('blinky', 30);
