@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { UsbLike } from '../transport/webusb/webusb-api.js';
 import type { Output } from './output.js';
+import type { ProbeSpec } from './probe-spec.js';
+import type { ConnectSession, ConnectStrategy } from './session-port.js';
 
 /**
  * What the commands are given, declared apart from program.ts (which builds it and registers the
@@ -10,11 +12,24 @@ import type { Output } from './output.js';
 export interface GlobalOptions {
   readonly json: boolean;
   readonly verbose: number;
+  /** The target options (--probe, --connect, --speed, --yes), for the commands that use a target. */
+  readonly probe?: ProbeSpec;
+  readonly connect: ConnectStrategy;
+  readonly speed?: number;
+  readonly yes: boolean;
 }
 
 export interface CliIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where a consent question is answered; only a TTY is ever asked. */
+  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** An stlink-server's address. */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** How a command reaches USB: node-usb in the CLI, a fake device in front of a virtual probe in tests. */
@@ -24,5 +39,9 @@ export type UsbAccess = () => Promise<UsbLike>;
 export interface CommandContext {
   readonly io: CliIo;
   readonly usb: UsbAccess;
+  /** The server tried when --probe is absent and there is no single USB probe (127.0.0.1:7184). */
+  readonly defaultServer?: ServerAddress;
+  /** Session.connect; tests may wrap it. */
+  readonly connectSession: ConnectSession;
   output(command: Command): Output;
 }

@@ -9,7 +9,9 @@ import { InvalidArgumentError } from 'commander';
  *   sim            an in-process virtual STM32F4DISCOVERY, no hardware, no second terminal;
  *   sim:KEY=VALUE,...  with options: state=FILE (flash and option bytes persist in FILE between
  *                  commands), firmware=FILE (in flash at power-on when there is no state yet),
- *                  model=v2-1|v3, power=off
+ *                  model=v2-1|v3, power=off, realtime=on (virtual time follows the wall clock),
+ *                  and faults: cut-link-after=N / cut-power-after=N (after N probe commands),
+ *                  cut-link-at=SECONDS / cut-power-at=SECONDS (at that virtual time)
  *
  * Without --probe the command takes the only USB ST-Link, else a server on 127.0.0.1:7184, else it
  * fails listing what it tried.
@@ -23,15 +25,50 @@ export type ProbeSpec =
       readonly firmware?: string;
       readonly model: 'v2-1' | 'v3';
       readonly powered: boolean;
+      readonly realtime?: true;
+      readonly faults?: SimFaults;
     };
 
-const SIM_KEYS = ['state', 'firmware', 'model', 'power'] as const;
+/** Faults to inject into the virtual board (src/sim/board/faults.ts), as the user gives them. */
+export interface SimFaults {
+  readonly cutLinkAfterCommands?: number;
+  readonly cutLinkAtSeconds?: number;
+  readonly cutPowerAfterCommands?: number;
+  readonly cutPowerAtSeconds?: number;
+}
+
+const FAULT_KEYS = {
+  'cut-link-after': 'cutLinkAfterCommands',
+  'cut-link-at': 'cutLinkAtSeconds',
+  'cut-power-after': 'cutPowerAfterCommands',
+  'cut-power-at': 'cutPowerAtSeconds',
+} as const satisfies Record<string, keyof SimFaults>;
+
+const SIM_KEYS = ['state', 'firmware', 'model', 'power', 'realtime', ...Object.keys(FAULT_KEYS)] as const;
+
+/** A fault's value: a count of probe commands, or virtual seconds. */
+export function parseFaultValue(value: string, unit: 'commands' | 'seconds', where: string): number {
+  const n = Number(value);
+  const ok =
+    value.trim() !== '' &&
+    Number.isFinite(n) &&
+    n >= 0 &&
+    (unit === 'seconds' || (Number.isInteger(n) && /^\d+$/.test(value)));
+  if (!ok) {
+    throw new InvalidArgumentError(
+      `${where}: '${value}' is not ${unit === 'commands' ? 'a number of probe commands (0, 1, 2…)' : 'a virtual time in seconds (e.g. 0.25)'}.`,
+    );
+  }
+  return n;
+}
 
 function parseSim(options: string): ProbeSpec {
   let state: string | undefined;
   let firmware: string | undefined;
   let model: 'v2-1' | 'v3' = 'v2-1';
   let powered = true;
+  let realtime = false;
+  const faults: { -readonly [K in keyof SimFaults]: number } = {};
   for (const pair of options === '' ? [] : options.split(',')) {
     const eq = pair.indexOf('=');
     const key = eq < 0 ? pair : pair.slice(0, eq);
@@ -60,6 +97,22 @@ function parseSim(options: string): ProbeSpec {
         }
         powered = value === 'on';
         break;
+      case 'realtime':
+        if (value !== 'on' && value !== 'off') {
+          throw new InvalidArgumentError(`'sim:${options}': realtime must be on or off, not '${value}'.`);
+        }
+        realtime = value === 'on';
+        break;
+      case 'cut-link-after':
+      case 'cut-link-at':
+      case 'cut-power-after':
+      case 'cut-power-at':
+        faults[FAULT_KEYS[key]] = parseFaultValue(
+          value,
+          key.endsWith('-at') ? 'seconds' : 'commands',
+          `'sim:${options}': ${key}`,
+        );
+        break;
       default:
         throw new InvalidArgumentError(
           `'sim:${options}': unknown option '${key}' (keys: ${SIM_KEYS.join(', ')}).`,
@@ -72,6 +125,8 @@ function parseSim(options: string): ProbeSpec {
     powered,
     ...(state === undefined ? {} : { state }),
     ...(firmware === undefined ? {} : { firmware }),
+    ...(realtime ? { realtime } : {}),
+    ...(Object.keys(faults).length === 0 ? {} : { faults }),
   };
 }
 

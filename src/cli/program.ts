@@ -5,20 +5,31 @@ import { EXIT_STATUS, exitStatusFor } from './exit-status.js';
 import { registerList } from './commands/list.js';
 import { registerServer } from './commands/server.js';
 import { registerSim } from './commands/sim.js';
-import type { CliIo, CommandContext, GlobalOptions, UsbAccess } from './context.js';
+import type { CliIo, CommandContext, GlobalOptions, ServerAddress, UsbAccess } from './context.js';
+import { registerTargetCommands } from './commands/index.js';
+import { Interrupted } from './interrupted.js';
 import { Output } from './output.js';
+import { connectSession } from './session-connect.js';
+import type { ConnectSession } from './session-port.js';
+import { addTargetOptions } from './target-options.js';
 import { packageVersion } from './version.js';
 
 /** What the CLI reaches besides its streams; tests replace it. */
 export interface CliEnvironment {
-  /** USB access for `list` and `server`; node-usb by default. */
+  /** USB access for `list`, `server` and the target commands; node-usb by default. */
   readonly usb?: UsbAccess;
+  /** Where a target command looks for a server without --probe; 127.0.0.1:7184 by default. */
+  readonly defaultServer?: ServerAddress;
+  /** How a target command connects (Session.connect by default); tests may wrap it. */
+  readonly connectSession?: ConnectSession;
 }
 
 function commandContext(io: CliIo, environment: CliEnvironment): CommandContext {
   return {
     io,
     usb: environment.usb ?? nodeWebUsb,
+    ...(environment.defaultServer === undefined ? {} : { defaultServer: environment.defaultServer }),
+    connectSession: environment.connectSession ?? connectSession,
     output(command: Command): Output {
       const globals = command.optsWithGlobals<GlobalOptions>();
       return new Output({ json: globals.json, verbosity: globals.verbose, ...io });
@@ -48,18 +59,23 @@ export function buildProgram(io: CliIo, environment: CliEnvironment = {}): Comma
       // Commander's own error text is replaced by ours (see run()); help on stderr is never wanted.
       writeErr: () => undefined,
     });
+  addTargetOptions(program);
   const context = commandContext(io, environment);
+  registerTargetCommands(program, context);
   registerSim(program, context);
   registerServer(program, context);
   registerList(program, context);
   return program;
 }
 
+/** Global options whose next word is their value, not a command. */
+const OPTIONS_WITH_VALUES = new Set(['--probe', '--connect', '--speed']);
+
 /** Turns commander's parse errors into UsageErrors with a stable code. */
 function fromCommander(error: CommanderError, argv: readonly string[]): UsageError {
   let message = error.message.replace(/^error: /, '');
   // With no matching subcommand, commander reports a stray word as "too many arguments".
-  const word = argv.find((a) => !a.startsWith('-'));
+  const word = argv.find((a, i) => !a.startsWith('-') && !OPTIONS_WITH_VALUES.has(argv[i - 1] ?? ''));
   if (error.code === 'commander.excessArguments' && word !== undefined) message = `unknown command '${word}'`;
   const code = error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   return new UsageError(code, message, { hint: "Run 'swdkit --help' for the commands and options." });
@@ -81,7 +97,10 @@ export async function run(
     await program.parseAsync(argv, { from: 'user' });
     const options = program.opts<GlobalOptions>();
     output = new Output({ json: options.json, verbosity: options.verbose, ...io });
-    if (program.args.length === 0 && argv.every((a) => a.startsWith('-'))) {
+    if (
+      program.args.length === 0 &&
+      argv.every((a, i) => a.startsWith('-') || OPTIONS_WITH_VALUES.has(argv[i - 1] ?? ''))
+    ) {
       // No command given: show help rather than silently succeeding.
       program.outputHelp();
     }
@@ -93,6 +112,10 @@ export async function run(
       const error = fromCommander(thrown, argv);
       output.error(error);
       return exitStatusFor(error.errorClass);
+    }
+    if (thrown instanceof Interrupted) {
+      if (thrown.report !== undefined) output.error(thrown.report);
+      return EXIT_STATUS.interrupted;
     }
     const error = asSwdkitError(thrown);
     output.error(error);

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { registerControl } from './control.js';
+import { registerErase } from './erase.js';
+import { registerFlash } from './flash.js';
+import { registerInfo } from './info.js';
+import { registerMemory } from './memory.js';
+import { registerProtection } from './protection.js';
+
+/** The commands that talk to a target through a session (--probe, --connect, --speed, --yes). */
+export function registerTargetCommands(program: Command, context: CommandContext): void {
+  registerInfo(program, context);
+  registerFlash(program, context);
+  registerErase(program, context);
+  registerMemory(program, context);
+  registerControl(program, context);
+  registerProtection(program, context);
+}
