@@ -19,6 +19,23 @@ test('usb, usb:SERIAL, tcp://HOST:PORT (IPv4, name, [IPv6]) and sim parse', () =
   });
 });
 
+test('sim: realtime and the faults of the virtual board', () => {
+  assert.deepEqual(parseProbeSpec('sim:realtime=on,cut-link-after=120,cut-power-at=0.25'), {
+    kind: 'sim',
+    model: 'v2-1',
+    powered: true,
+    realtime: true,
+    faults: { cutLinkAfterCommands: 120, cutPowerAtSeconds: 0.25 },
+  });
+  assert.deepEqual(parseProbeSpec('sim:cut-power-after=0,cut-link-at=3'), {
+    kind: 'sim',
+    model: 'v2-1',
+    powered: true,
+    faults: { cutPowerAfterCommands: 0, cutLinkAtSeconds: 3 },
+  });
+  assert.deepEqual(parseProbeSpec('sim:realtime=off'), { kind: 'sim', model: 'v2-1', powered: true });
+});
+
 test('bad probe specs are usage errors that say what the form is', () => {
   const cases: [string, RegExp][] = [
     ['usb:', /letters and digits/],
@@ -29,6 +46,10 @@ test('bad probe specs are usage errors that say what the form is', () => {
     ['sim:model=v9', /v2-1 or v3/],
     ['sim:colour=red', /unknown option 'colour'/],
     ['sim:state', /needs a value/],
+    ['sim:realtime=yes', /realtime must be on or off/],
+    ['sim:cut-link-after=1.5', /number of probe commands/],
+    ['sim:cut-power-after=-1', /number of probe commands/],
+    ['sim:cut-power-at=soon', /virtual time in seconds/],
     ['stlink', /use usb, usb:SERIAL, tcp:\/\/HOST:PORT or sim/],
   ];
   for (const [spec, message] of cases) {

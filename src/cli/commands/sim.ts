@@ -4,6 +4,7 @@ import { placeInFlash } from '../../flash/placement.js';
 import { formatVersion } from '../../protocol/version.js';
 import { startServer } from '../../server/server.node.js';
 import { DiscoveryBoard } from '../../sim/board/discovery.js';
+import { FaultyProbe, type FaultPlan } from '../../sim/board/faults.js';
 import { BoardRunner } from '../../sim/board/runner.js';
 import { loadState, saveState } from '../../sim/board/state-file.node.js';
 import type { ProbeModelName } from '../../sim/probe/models.js';
@@ -13,6 +14,7 @@ import { flashExtent, STM32F40X } from '../../target/index.js';
 import { InProcessTransport } from '../../transport/in-process.js';
 import { asSwdkitError } from '../../util/errors.js';
 import type { CommandContext } from '../context.js';
+import { parseFaultValue } from '../probe-spec.js';
 import { addServerOptions, listenOptions, serverEventLogger, type ServeOptions } from '../server-options.js';
 import { stopRequest, type StopRequest } from '../signals.js';
 
@@ -22,6 +24,23 @@ interface SimOptions extends ServeOptions {
   readonly state?: string;
   readonly realtime: boolean;
   readonly power: boolean;
+  readonly cutLinkAfter?: number;
+  readonly cutLinkAt?: number;
+  readonly cutPowerAfter?: number;
+  readonly cutPowerAt?: number;
+}
+
+const commands = (option: string) => (value: string) => parseFaultValue(value, 'commands', option);
+const seconds = (option: string) => (value: string) => parseFaultValue(value, 'seconds', option);
+
+/** The --cut-* options as the virtual board's fault plan (virtual seconds → ns). */
+function faultPlan(options: SimOptions): FaultPlan {
+  const plan: { -readonly [K in keyof FaultPlan]: number } = {};
+  if (options.cutLinkAfter !== undefined) plan.cutLinkAfterCommands = options.cutLinkAfter;
+  if (options.cutLinkAt !== undefined) plan.cutLinkAtNs = options.cutLinkAt * 1e9;
+  if (options.cutPowerAfter !== undefined) plan.cutPowerAfterCommands = options.cutPowerAfter;
+  if (options.cutPowerAt !== undefined) plan.cutPowerAtNs = options.cutPowerAt * 1e9;
+  return plan;
 }
 
 export function registerSim(program: Command, context: CommandContext): void {
@@ -40,6 +59,26 @@ export function registerSim(program: Command, context: CommandContext): void {
     .option('--state <file>', 'keep flash, OTP and option bytes in this file across runs, as a chip does')
     .option('--realtime', 'virtual time follows the wall clock; replies take as long as on hardware', false)
     .option('--no-power', 'start with the target unpowered (the probe measures 0 V)')
+    .option(
+      '--cut-link-after <n>',
+      'fault: unplug the probe after it has answered N commands',
+      commands('--cut-link-after'),
+    )
+    .option(
+      '--cut-link-at <seconds>',
+      'fault: unplug the probe at this virtual time',
+      seconds('--cut-link-at'),
+    )
+    .option(
+      '--cut-power-after <n>',
+      "fault: switch the target's power off after N probe commands",
+      commands('--cut-power-after'),
+    )
+    .option(
+      '--cut-power-at <seconds>',
+      "fault: switch the target's power off at this virtual time",
+      seconds('--cut-power-at'),
+    )
     .action(async (options: SimOptions, command: Command) => {
       await runSim(options, context.output(command));
     });
@@ -84,8 +123,16 @@ async function serveBoard(
     },
   });
   const device = new VirtualStLinkDevice(board, { model: options.probeModel, charge: runner.charge });
+  const faulty = new FaultyProbe(board, device, faultPlan(options));
+  faulty.onFault((fault) => {
+    output.event(
+      { event: 'fault', kind: fault.kind, afterCommands: fault.afterCommands, atSeconds: fault.atNs / 1e9 },
+      () =>
+        `fault: ${fault.kind === 'link' ? 'probe unplugged' : 'target power off'} after ${fault.afterCommands} probe commands (t=${(fault.atNs / 1e9).toFixed(3)} s)`,
+    );
+  });
   const server = await startServer({
-    devices: [new InProcessTransport(device)],
+    devices: [new InProcessTransport(faulty)],
     ...listenOptions(options, output),
     ...(options.stats === undefined ? {} : { statsFile: options.stats }),
     onEvent: serverEventLogger(output),
