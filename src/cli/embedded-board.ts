@@ -23,7 +23,15 @@ export interface EmbeddedBoardOptions {
   /** Virtual time follows the wall clock from the start (`sim:realtime=on`). */
   readonly realtime?: boolean;
   readonly faults?: FaultPlan;
+  /**
+   * Virtual time the board runs before the command reaches it (default 1 s): a board on a desk has
+   * been powered for a while, so firmware that turns SWD off or sleeps soon after reset (swd-off,
+   * standby, stop) has done so, as it would have on the user's board.
+   */
+  readonly uptimeSeconds?: number;
 }
+
+export const DEFAULT_UPTIME_SECONDS = 1;
 
 /**
  * `--probe sim`: a virtual STM32F4DISCOVERY inside this process, reached through the same StLink
@@ -54,7 +62,10 @@ export class EmbeddedBoard {
       ...(storage === undefined ? {} : { storage }),
       ...(preload === undefined ? {} : { preload }),
     });
-    if (options.powered) this.board.power(true);
+    if (options.powered) {
+      this.board.power(true);
+      this.board.runFor((options.uptimeSeconds ?? DEFAULT_UPTIME_SECONDS) * 1e9);
+    }
     this.runner = this.newRunner(options.realtime ?? false);
     // The probe charges whichever runner is current: `follow the wall clock` swaps it mid-command.
     const device = new VirtualStLinkDevice(this.board, {
@@ -80,6 +91,23 @@ export class EmbeddedBoard {
     this.runner = this.newRunner(paced);
     this.runner.start();
   }
+
+  /**
+   * The session's clock on this board: time is the board's, and waiting lets the board run (unpaced,
+   * a 250 ms sector erase is waited out in a few ms of wall time; following the wall clock, waiting
+   * is waiting). The session measures its timeouts on the same clock as the target's work.
+   */
+  readonly clock = {
+    now: (): number => this.board.now / 1e6,
+    sleep: async (ms: number): Promise<void> => {
+      if (this.runner.paced || this.closed) {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return;
+      }
+      this.board.runFor(ms * 1e6);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
 
   /** A simulator bug that stopped the board, if one did. */
   get error(): unknown {

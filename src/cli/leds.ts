@@ -67,6 +67,7 @@ export async function watchLeds(
   const start = now();
   const changes: { t: number; leds: Leds }[] = [];
   let last: Leds | undefined;
+  let drawn = '';
   for (;;) {
     const elapsed = (now() - start) / 1000;
     const leds = ledsOf(u32le(await read(GPIOD_IDR, 4), 0));
@@ -81,7 +82,9 @@ export async function watchLeds(
       }
     }
     last = leds;
-    if (tty) io.stdout.write(`\rLEDs  ${ledLine(leds, true)}   ${elapsed.toFixed(1)} s\x1b[K`);
+    const line = `LEDs  ${ledLine(leds, true)}   ${elapsed.toFixed(1)} s`;
+    if (tty && line !== drawn) io.stdout.write(`\r${line}\x1b[K`);
+    drawn = line;
     if (elapsed >= options.seconds) break;
     await sleep(Math.min(pollMs, Math.max(0, options.seconds * 1000 - (now() - start))));
   }

@@ -29,6 +29,8 @@ export interface OpenedProbe {
   readonly description: string;
   /** `--probe sim`: the board itself (its LEDs, its pace, its faults). */
   readonly board?: EmbeddedBoard;
+  /** The clock a session on this probe waits with: the virtual board's own, for `--probe sim`. */
+  readonly clock?: { readonly now: () => number; readonly sleep: (ms: number) => Promise<void> };
   /** Drops the link at once (Ctrl-C): every exchange in flight or later fails. */
   abort(): Promise<void>;
   /** Leaves the probe (EXIT debug mode), closes the link; saves the sim's state file. Idempotent. */
@@ -72,7 +74,7 @@ async function opened(
     stlink,
     via,
     description: describe(stlink, model),
-    ...(board === undefined ? {} : { board }),
+    ...(board === undefined ? {} : { board, clock: board.clock }),
     abort: async () => {
       await transport.close().catch(() => undefined);
       board?.close();
@@ -119,6 +121,7 @@ function openSim(spec: Extract<ProbeSpec, { kind: 'sim' }>): Promise<OpenedProbe
     ...(spec.state === undefined ? {} : { state: spec.state }),
     ...(spec.firmware === undefined ? {} : { firmware: spec.firmware }),
     ...(spec.realtime === undefined ? {} : { realtime: spec.realtime }),
+    ...(spec.uptimeSeconds === undefined ? {} : { uptimeSeconds: spec.uptimeSeconds }),
     faults: simFaultPlan(spec.faults),
   });
   const model = spec.model === 'v3' ? 'virtual STLINK-V3' : 'virtual ST-LINK/V2-1';

@@ -10,6 +10,7 @@ import { InvalidArgumentError } from 'commander';
  *   sim:KEY=VALUE,...  with options: state=FILE (flash and option bytes persist in FILE between
  *                  commands), firmware=FILE (in flash at power-on when there is no state yet),
  *                  model=v2-1|v3, power=off, realtime=on (virtual time follows the wall clock),
+ *                  uptime=SECONDS (how long the board has been on when the command reaches it; 1),
  *                  and faults: cut-link-after=N / cut-power-after=N (after N probe commands),
  *                  cut-link-at=SECONDS / cut-power-at=SECONDS (at that virtual time)
  *
@@ -26,6 +27,7 @@ export type ProbeSpec =
       readonly model: 'v2-1' | 'v3';
       readonly powered: boolean;
       readonly realtime?: true;
+      readonly uptimeSeconds?: number;
       readonly faults?: SimFaults;
     };
 
@@ -44,7 +46,15 @@ const FAULT_KEYS = {
   'cut-power-at': 'cutPowerAtSeconds',
 } as const satisfies Record<string, keyof SimFaults>;
 
-const SIM_KEYS = ['state', 'firmware', 'model', 'power', 'realtime', ...Object.keys(FAULT_KEYS)] as const;
+const SIM_KEYS = [
+  'state',
+  'firmware',
+  'model',
+  'power',
+  'realtime',
+  'uptime',
+  ...Object.keys(FAULT_KEYS),
+] as const;
 
 /** A fault's value: a count of probe commands, or virtual seconds. */
 export function parseFaultValue(value: string, unit: 'commands' | 'seconds', where: string): number {
@@ -68,6 +78,7 @@ function parseSim(options: string): ProbeSpec {
   let model: 'v2-1' | 'v3' = 'v2-1';
   let powered = true;
   let realtime = false;
+  let uptimeSeconds: number | undefined;
   const faults: { -readonly [K in keyof SimFaults]: number } = {};
   for (const pair of options === '' ? [] : options.split(',')) {
     const eq = pair.indexOf('=');
@@ -103,6 +114,9 @@ function parseSim(options: string): ProbeSpec {
         }
         realtime = value === 'on';
         break;
+      case 'uptime':
+        uptimeSeconds = parseFaultValue(value, 'seconds', `'sim:${options}': uptime`);
+        break;
       case 'cut-link-after':
       case 'cut-link-at':
       case 'cut-power-after':
@@ -126,6 +140,7 @@ function parseSim(options: string): ProbeSpec {
     ...(state === undefined ? {} : { state }),
     ...(firmware === undefined ? {} : { firmware }),
     ...(realtime ? { realtime } : {}),
+    ...(uptimeSeconds === undefined ? {} : { uptimeSeconds }),
     ...(Object.keys(faults).length === 0 ? {} : { faults }),
   };
 }

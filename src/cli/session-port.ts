@@ -33,6 +33,7 @@ export interface ConnectReport {
   readonly attempts: readonly ConnectAttempt[];
   readonly explanation?: string;
   readonly targetVolts: number;
+  readonly coreWasHalted: boolean;
 }
 
 export interface Consent {

@@ -36,8 +36,9 @@ export interface Target {
   readonly globals: GlobalOptions;
   readonly consent: (extra?: Omit<ConsentOptions, 'yes'>) => Consent;
   /**
-   * Whether the core runs when the command lets go of it (default true). Commands that leave the
-   * core halted (halt, step, reset --halt, flash --no-reset) set it false.
+   * Whether the core runs when the command lets go of it. By default it is left as it was found: a
+   * core halted by an earlier `swdkit halt` stays halted. Commands that decide (halt, step, resume,
+   * reset, flash) set it.
    */
   resumeOnExit: boolean;
 }
@@ -83,6 +84,7 @@ export async function withTarget<T>(
     const session = await context.connectSession(probe.stlink, {
       strategy: globals.connect,
       ...(globals.speed === undefined ? {} : { speedKHz: globals.speed }),
+      ...(probe.clock === undefined ? {} : { now: probe.clock.now, sleep: probe.clock.sleep }),
     });
     const report = session.connectReport;
     output.verbose(
@@ -95,7 +97,7 @@ export async function withTarget<T>(
       output,
       globals,
       consent: (extra = {}) => consentFrom({ yes: globals.yes, ...extra }, context.io),
-      resumeOnExit: true,
+      resumeOnExit: !report.coreWasHalted,
     };
     let result: T;
     try {

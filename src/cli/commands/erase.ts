@@ -29,8 +29,11 @@ export function registerErase(program: Command, context: CommandContext): void {
           hint: 'e.g. swdkit erase --sectors 0-3, or swdkit erase --mass --yes',
         });
       }
-      await withTarget(command, context, async ({ session, output, consent }) => {
-        const progress = cliProgressReporter(context.io, { json: output.json });
+      await withTarget(command, context, async ({ session, output, consent, probe }) => {
+        const progress = cliProgressReporter(context.io, {
+          json: output.json,
+          ...(probe.clock === undefined ? {} : { now: probe.clock.now }),
+        });
         let result: EraseResult;
         if (options.sectors === undefined) {
           await session.massErase(consent(), progress);

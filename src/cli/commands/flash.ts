@@ -82,7 +82,11 @@ export function registerFlash(program: Command, context: CommandContext): void {
             () => `swdkit: ${report.explanation ?? ''}`,
           );
         }
-        const progress = cliProgressReporter(context.io, { json: output.json });
+        // On the virtual board, rates and ETAs are the board's time: what the same flash takes on hardware.
+        const progress = cliProgressReporter(context.io, {
+          json: output.json,
+          ...(probe.clock === undefined ? {} : { now: probe.clock.now }),
+        });
         const flashed = await session.flash(image, file, {
           verify: options.verify,
           fullErase: options.fullErase,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { hex, sectors, size } from '../format.js';
+import type { Session } from '../session-port.js';
 import { withTarget } from '../target-options.js';
 
 export interface InfoResult {
@@ -45,13 +46,21 @@ export function registerInfo(program: Command, context: CommandContext): void {
             location: probe.stlink.identity.location,
             targetVolts: report.targetVolts,
           },
-          chip: { ...session.chip, sectors: session.chip.sectors.map((s) => ({ ...s })) },
+          chip: {
+            name: session.chip.name,
+            devId: session.chip.devId,
+            revision: session.chip.revision,
+            idcode: session.chip.idcode,
+            flashSize: session.chip.flashSize,
+            uniqueId: session.chip.uniqueId,
+            sectors: session.chip.sectors.map(({ index, address, size }) => ({ index, address, size })),
+          },
           connect: {
             method: report.method,
             speedKHz: report.speedKHz,
             ...(report.explanation === undefined ? {} : { explanation: report.explanation }),
           },
-          core: { state: await session.state() },
+          core: { state: await stateAsFound(session) },
           protection: {
             rdpLevel: options.rdpLevel,
             writeProtected: options.writeProtected.flatMap((p, i) => (p ? [i] : [])),
@@ -63,6 +72,18 @@ export function registerInfo(program: Command, context: CommandContext): void {
     });
 }
 
+/**
+ * The core as the firmware left it. Connecting halts it (except with --connect attach); a core that
+ * was running is let go first, so `info` says whether the firmware runs, sleeps or is locked up.
+ * Under reset there is nothing to find: the chip was just reset and is held at its reset vector.
+ */
+async function stateAsFound(session: Session): Promise<string> {
+  const report = session.connectReport;
+  if (report.method === 'under-reset') return 'halted at the reset vector (connected under reset)';
+  if (report.method !== 'attach' && !report.coreWasHalted) await session.resume();
+  return session.state();
+}
+
 export function renderInfo(info: InfoResult): string {
   const { chip, probe, connect, protection } = info;
   const wrp = protection.writeProtected;
@@ -72,7 +93,7 @@ export function renderInfo(info: InfoResult): string {
     `flash    ${size(chip.flashSize)} in ${chip.sectors.length} sectors`,
     `uid      ${chip.uniqueId}`,
     `core     ${info.core.state}`,
-    `connect  ${connect.method} at ${connect.speedKHz} kHz${connect.explanation === undefined ? '' : ` (${connect.explanation})`}`,
+    `connect  ${connect.method} at ${connect.speedKHz} kHz${connect.explanation === undefined ? '' : `\n         ${connect.explanation}`}`,
     `protect  RDP level ${protection.rdpLevel}, ${wrp.length === 0 ? 'no sector write-protected' : `${sectors(wrp)} write-protected`}`,
   ].join('\n');
 }
