@@ -10,7 +10,7 @@ import { startServer } from '../server/server.node.js';
 import { DiscoveryBoard } from '../sim/board/discovery.js';
 import { VirtualStLinkDevice } from '../sim/probe/virtual-stlink.js';
 import { InProcessTransport } from '../transport/in-process.js';
-import { FakeUsb, FakeUsbDevice } from '../transport/testing/fake-webusb.js';
+import { FakeUsb, FakeUsbDevice } from '../../test/support/fake-webusb.js';
 import { SwdkitError } from '../util/errors.js';
 import { firmwareElf } from '../../test/support/paths.js';
 import { openProbe, type ProbeAccess } from './open-probe.js';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { run, type CliEnvironment } from '../../src/cli/program.js';
-import { FakeUsb } from '../../src/transport/testing/fake-webusb.js';
+import { FakeUsb } from './fake-webusb.js';
 import { repoRoot } from './paths.js';
 
 export const SWDKIT = join(repoRoot, 'bin', 'swdkit');
