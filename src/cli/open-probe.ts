@@ -54,6 +54,48 @@ function describe(stlink: StLink, model: string): string {
   return `${model} ${stlink.versionString} (serial ${stlink.identity.serial}) on ${stlink.identity.location}`;
 }
 
+/**
+ * The probe's link with a switch for Ctrl-C: once interrupted, every exchange fails saying so, so an
+ * operation cut short reports "interrupted" (and what it left behind), not a vanished link.
+ */
+class InterruptibleTransport implements StLinkTransport {
+  private interrupted = false;
+
+  constructor(private readonly link: StLinkTransport) {}
+
+  get identity(): StLinkTransport['identity'] {
+    return this.link.identity;
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
+  exchange(command: Uint8Array, phase: Parameters<StLinkTransport['exchange']>[1]): Promise<Uint8Array> {
+    if (this.interrupted) return Promise.reject(interruptedError());
+    return this.link.exchange(command, phase);
+  }
+
+  readTrace(length: number): Promise<Uint8Array> {
+    if (this.interrupted) return Promise.reject(interruptedError());
+    return this.link.readTrace(length);
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+
+  modelledNanoseconds(): number {
+    return this.link.modelledNanoseconds?.() ?? 0;
+  }
+}
+
+function interruptedError(): UnavailableError {
+  return new UnavailableError('interrupted', 'interrupted (Ctrl-C): swdkit let go of the probe', {
+    hint: 'Nothing more was sent to the target after the interruption.',
+  });
+}
+
 async function opened(
   transport: StLinkTransport,
   via: OpenedProbe['via'],
@@ -61,9 +103,10 @@ async function opened(
   options: StLinkOptions = {},
   board?: EmbeddedBoard,
 ): Promise<OpenedProbe> {
+  const gate = new InterruptibleTransport(transport);
   let stlink: StLink;
   try {
-    stlink = await StLink.open(transport, options);
+    stlink = await StLink.open(gate, options);
   } catch (error) {
     await transport.close().catch(() => undefined);
     board?.close();
@@ -76,6 +119,7 @@ async function opened(
     description: describe(stlink, model),
     ...(board === undefined ? {} : { board, clock: board.clock }),
     abort: async () => {
+      gate.interrupt();
       await transport.close().catch(() => undefined);
       board?.close();
     },

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { FlashReport } from '../../flash/program-image.js';
-import { UsageError } from '../../util/errors.js';
+import { SwdkitError, UsageError, asSwdkitError } from '../../util/errors.js';
 import { parseAddress, parseSeconds } from '../arguments.js';
 import type { CommandContext } from '../context.js';
 import { sectors, size } from '../format.js';
@@ -96,7 +96,9 @@ export function registerFlash(program: Command, context: CommandContext): void {
         if (options.reset) {
           // The LEDs should blink at their own rate while watched: the virtual board follows the clock.
           if (options.showLeds !== undefined) probe.board?.setPaced(true);
-          const done = await session.reset({ method: 'auto', halt: options.halt });
+          const done = await session.reset({ method: 'auto', halt: options.halt }).catch((error: unknown) => {
+            throw new ResetAfterFlashError(asSwdkitError(error), flashed);
+          });
           reset = { method: done.method, halted: options.halt };
         }
         target.resumeOnExit = options.reset && !options.halt;
@@ -122,6 +124,26 @@ export function registerFlash(program: Command, context: CommandContext): void {
         }
       });
     });
+}
+
+/**
+ * The image went on and was checked, and then the reset failed: the user must not think the flash
+ * failed (and rewrite it) nor that the new firmware runs. Keeps the class of what stopped the reset.
+ */
+export class ResetAfterFlashError extends SwdkitError {
+  override readonly name: string = 'ResetAfterFlashError';
+  constructor(cause: SwdkitError, report: FlashReport) {
+    const verified = report.verified === 'no' ? 'not verified' : 'verified';
+    super(
+      cause.errorClass,
+      'reset-after-flash',
+      `the image is on the target (${verified}), but resetting it afterwards failed: ${cause.message}`,
+      {
+        cause,
+        hint: `${cause.hint ?? ''} Then reset with \`swdkit reset\`; flashing again is not needed.`.trim(),
+      },
+    );
+  }
 }
 
 export function renderFlash(result: FlashResult): string {

@@ -87,9 +87,14 @@ export function registerProtection(program: Command, context: CommandContext): v
       }
       await withTarget(command, context, async ({ session, output, consent }) => {
         const uid = typeof options.permanent === 'string' ? options.permanent : undefined;
+        const before = await session.readOptions();
         await session.setReadProtection(level, consent(uid === undefined ? {} : { permanentUid: uid }));
-        const view = optionsView(await session.readOptions());
-        output.result(view, (v) => `read protection set: RDP ${RDP_MEANING[v.rdpLevel] ?? ''}`);
+        const view = { ...optionsView(await session.readOptions()), changed: before.rdpLevel !== level };
+        output.result(view, (v) =>
+          v.changed
+            ? `read protection set: RDP ${RDP_MEANING[v.rdpLevel] ?? ''}`
+            : `already at RDP ${RDP_MEANING[v.rdpLevel] ?? ''}; nothing changed`,
+        );
       });
     });
 
@@ -98,12 +103,15 @@ export function registerProtection(program: Command, context: CommandContext): v
     .description('remove read protection (RDP 1 → 0); this ERASES ALL FLASH; asks first, or needs --yes')
     .action(async (_options: unknown, command: Command) => {
       await withTarget(command, context, async ({ session, output, consent }) => {
+        const before = await session.readOptions();
         await session.setReadProtection(0, consent());
-        const view = optionsView(await session.readOptions());
+        const view = { ...optionsView(await session.readOptions()), changed: before.rdpLevel !== 0 };
         output.result(view, (v) =>
-          v.rdpLevel === 0
-            ? 'read protection removed (RDP level 0); all flash was erased'
-            : `RDP is still ${RDP_MEANING[v.rdpLevel] ?? ''}`,
+          !v.changed
+            ? 'not read-protected (RDP level 0): nothing to unlock, flash untouched'
+            : v.rdpLevel === 0
+              ? 'read protection removed (RDP level 0); all flash was erased'
+              : `RDP is still ${RDP_MEANING[v.rdpLevel] ?? ''}`,
         );
       });
     });
