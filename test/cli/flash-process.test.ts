@@ -16,7 +16,7 @@ const BLINKY = 'firmware/bin/blinky.elf';
 const dir = mkdtempSync(join(tmpdir(), 'swdkit-process-'));
 
 /** `swdkit sim` in its own process, on a free port; resolves once it is serving. */
-async function startSim(args: string[]): Promise<{ port: number; stop(): Promise<void> }> {
+async function startSim(args: string[]): Promise<{ port: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [SWDKIT, '--json', 'sim', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

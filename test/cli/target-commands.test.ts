@@ -302,9 +302,7 @@ describe('swdkit erase, protect, unlock, options', () => {
     assert.equal(errorOf(wrong).code, 'consent.unique-id-mismatch');
     const noTty = await json(['--probe', probe, '--yes', 'protect', '--level', '2', '--permanent'], 6);
     assert.equal(errorOf(noTty).code, 'consent.permanent-protection');
-    const uid = String(
-      ((await json(['--probe', probe, 'info'])) as { chip: { uniqueId: string } }).chip.uniqueId,
-    );
+    const uid = ((await json(['--probe', probe, 'info'])) as { chip: { uniqueId: string } }).chip.uniqueId;
     const done = await json([
       '--probe',
       probe,
