@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { ConsentError } from '../util/errors.js';
 import type { CliIo } from './context.js';
-import type { Consent } from './session-port.js';
+import type { Consent } from '../session.js';
 
 export interface ConsentOptions {
   /** --yes: agree to every question this command would ask. */

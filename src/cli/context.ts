@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { UsbLike } from '../transport/webusb/webusb-api.js';
 import type { Output } from './output.js';
 import type { ProbeSpec } from './probe-spec.js';
-import type { ConnectSession, ConnectStrategy } from './session-port.js';
+import type { StLink } from '../probe/stlink.js';
+import type { ConnectOptions, ConnectStrategy, Session } from '../session.js';
 
 /**
  * What the commands are given, declared apart from program.ts (which builds it and registers the
@@ -25,6 +26,9 @@ export interface CliIo {
   /** Where a consent question is answered; only a TTY is ever asked. */
   readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
+
+/** How a target command connects to the target: Session.connect (tests may wrap it). */
+export type ConnectSession = (stlink: StLink, options?: ConnectOptions) => Promise<Session>;
 
 /** An stlink-server's address. */
 export interface ServerAddress {

@@ -5,12 +5,18 @@ import { EXIT_STATUS, exitStatusFor } from './exit-status.js';
 import { registerList } from './commands/list.js';
 import { registerServer } from './commands/server.js';
 import { registerSim } from './commands/sim.js';
-import type { CliIo, CommandContext, GlobalOptions, ServerAddress, UsbAccess } from './context.js';
+import type {
+  CliIo,
+  CommandContext,
+  ConnectSession,
+  GlobalOptions,
+  ServerAddress,
+  UsbAccess,
+} from './context.js';
 import { registerTargetCommands } from './commands/index.js';
 import { Interrupted } from './interrupted.js';
 import { Output } from './output.js';
-import { connectSession } from './session-connect.js';
-import type { ConnectSession } from './session-port.js';
+import { Session } from '../session.js';
 import { addTargetOptions } from './target-options.js';
 import { packageVersion } from './version.js';
 
@@ -29,7 +35,7 @@ function commandContext(io: CliIo, environment: CliEnvironment): CommandContext 
     io,
     usb: environment.usb ?? nodeWebUsb,
     ...(environment.defaultServer === undefined ? {} : { defaultServer: environment.defaultServer }),
-    connectSession: environment.connectSession ?? connectSession,
+    connectSession: environment.connectSession ?? ((stlink, options) => Session.connect(stlink, options)),
     output(command: Command): Output {
       const globals = command.optsWithGlobals<GlobalOptions>();
       return new Output({ json: globals.json, verbosity: globals.verbose, ...io });

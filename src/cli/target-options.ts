@@ -7,7 +7,7 @@ import { Interrupted } from './interrupted.js';
 import { openProbe, type OpenedProbe } from './open-probe.js';
 import type { Output } from './output.js';
 import { parseProbeSpec } from './probe-spec.js';
-import type { Consent, ConnectReport, Session } from './session-port.js';
+import type { Consent, ConnectReport, Session } from '../session.js';
 import { stopRequest } from './signals.js';
 
 /** --probe, --connect, --speed and --yes: global, so they go before or after the command. */

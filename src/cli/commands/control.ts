@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { hex32 } from '../../util/bytes.js';
 import type { CommandContext } from '../context.js';
-import type { CoreRegisters, ResetMethod } from '../session-port.js';
+import type { CoreRegisters, ResetMethod } from '../../session.js';
 import { withTarget } from '../target-options.js';
 
 export interface ResetResult {
@@ -43,10 +43,7 @@ export function registerControl(program: Command, context: CommandContext): void
         await target.session.halt();
         target.resumeOnExit = false;
         const { pc } = await target.session.registers();
-        target.output.result<CoreResult>(
-          { state: 'halted', ...(pc === undefined ? {} : { pc }) },
-          (r) => `halted${r.pc === undefined ? '' : ` at pc ${hex32(r.pc)}`}`,
-        );
+        target.output.result<CoreResult>({ state: 'halted', pc }, (r) => `halted at pc ${hex32(r.pc ?? 0)}`);
       });
     });
 
@@ -94,12 +91,13 @@ const CORE_ROWS = [
 
 /** Four registers a line, names right-aligned; the FPU's last, when the core has one. */
 export function renderRegisters(registers: CoreRegisters): string {
+  const byName: Readonly<Record<string, number | undefined>> = registers;
   const cell = (name: string): string => {
-    const value = registers[name];
+    const value = byName[name];
     return `${name.padStart(9)} ${value === undefined ? '–'.padEnd(10) : hex32(value)}`;
   };
   const lines = CORE_ROWS.map((row) => row.map(cell).join(' '));
-  if (registers['fpscr'] !== undefined) {
+  if (registers.fpscr !== undefined) {
     for (let i = 0; i < 32; i += 4) lines.push([0, 1, 2, 3].map((j) => cell(`s${i + j}`)).join(' '));
     lines.push(cell('fpscr'));
   }

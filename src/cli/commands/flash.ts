@@ -7,7 +7,7 @@ import { sectors, size } from '../format.js';
 import { FORMAT_NAMES, loadFlashImage } from '../image-file.js';
 import { watchLeds } from '../leds.js';
 import { cliProgressReporter } from '../progress.js';
-import type { ConnectReport, ResetMethod } from '../session-port.js';
+import type { ConnectReport, ResetMethod } from '../../session.js';
 import { withTarget } from '../target-options.js';
 
 interface FlashOptions {

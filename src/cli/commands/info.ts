@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { hex, sectors, size } from '../format.js';
-import type { Session } from '../session-port.js';
+import type { Session } from '../../session.js';
 import { withTarget } from '../target-options.js';
 
 export interface InfoResult {

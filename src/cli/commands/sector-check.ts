@@ -1,5 +1,5 @@
 import { UsageError } from '../../util/errors.js';
-import type { ChipInfo } from '../session-port.js';
+import type { ChipInfo } from '../../session.js';
 
 /** Sector numbers the user gave must exist on this chip (checked once the chip is known). */
 export function checkSectors(list: readonly number[], chip: ChipInfo, option: string): void {
