@@ -58,6 +58,11 @@ export class Session {
     return new Session(stlink, c.core, c.chip, c.report, c.hold, c.clock);
   }
 
+  /** The chip's flash driver at the parallelism the measured supply allows, with its erase times. */
+  private async flashDriver(): Promise<ReturnType<typeof flashSetup>> {
+    return flashSetup(this.chip, this.stlink, this.core, await this.volts(), this.clock);
+  }
+
   /**
    * Puts `image` on the chip: planned against its flash and RAM first (nothing is touched for an image
    * that does not fit), then the chip's flash driver at the parallelism the measured voltage allows.
@@ -67,13 +72,7 @@ export class Session {
     this.open();
     const plan = planFlash(source, image, planMemory(this.chip));
     await this.halted();
-    const { driver, eraseTimes } = flashSetup(
-      this.chip,
-      this.stlink,
-      this.core,
-      await this.volts(),
-      this.clock,
-    );
+    const { driver, eraseTimes } = await this.flashDriver();
     return flashImage(plan, driver, this.stlink, {
       ...(options.verify === undefined ? {} : { verify: options.verify }),
       ...(options.fullErase === undefined ? {} : { fullErase: options.fullErase }),
@@ -94,13 +93,7 @@ export class Session {
       `Erase ALL ${this.chip.flashSize / KIB} KiB of flash on the ${this.chip.name} (unique ID ${this.chip.uniqueId})? The program on it will be gone.`,
     );
     await this.halted();
-    const { driver, eraseTimes } = flashSetup(
-      this.chip,
-      this.stlink,
-      this.core,
-      await this.volts(),
-      this.clock,
-    );
+    const { driver, eraseTimes } = await this.flashDriver();
     progress.start('erase', this.chip.flashSize, `mass erase, ${driver.parallelism.name}`);
     try {
       await driver.unlock();
@@ -129,13 +122,7 @@ export class Session {
       `Erase flash sector${sectors.length > 1 ? 's' : ''} ${list} (${bytes / KIB} KiB) on the ${this.chip.name}?`,
     );
     await this.halted();
-    const { driver, eraseTimes } = flashSetup(
-      this.chip,
-      this.stlink,
-      this.core,
-      await this.volts(),
-      this.clock,
-    );
+    const { driver, eraseTimes } = await this.flashDriver();
     progress.start(
       'erase',
       bytes,
