@@ -143,6 +143,18 @@ describe('swdkit read and write', () => {
   });
 });
 
+describe('--probe sim:state=FILE', () => {
+  it('flash, then read, then regs see the same chip', async () => {
+    const probe = await blinkyBoard();
+    const image = readFileSync(firmwareElf('blinky').replace(/\.elf$/, '.bin'));
+    assert.deepEqual(await flashBytes(probe, 0x0800_0000, image.length), image);
+    // The chip boots what was flashed: its core runs blinky's code.
+    const regs = await json(['--probe', probe, 'regs']);
+    assert.ok((regs['pc'] as number) >= 0x0800_0000 && (regs['pc'] as number) < 0x0800_0000 + image.length);
+    assert.equal(regs['msp'] !== undefined, true);
+  });
+});
+
 describe('swdkit reset, halt, resume, step, regs', () => {
   it('halt stops the core (and says where), step moves one instruction, resume runs it', async () => {
     const probe = `sim:firmware=${BLINKY}`;
