@@ -71,7 +71,7 @@ export class FlashIncompleteError extends SwdkitError {
     super(
       cause.errorClass,
       'flash-incomplete',
-      `${cause.message}; the image is NOT on the target (${state})`,
+      `${cause.message.replace(/[.;]+$/, '')}; the image is NOT on the target (${state})`,
       {
         cause,
         hint: `${cause.hint ?? ''}${cause.hint === undefined ? '' : ' '}Then run the same flash command again: it erases and writes what is missing.`,
