@@ -1,5 +1,6 @@
 import { appendFile, open } from 'node:fs/promises';
 import { UnavailableError } from '../util/errors.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 /** One line of `--stats FILE`: a closed client session (issue 5). */
 export interface SessionStats {
@@ -24,7 +25,7 @@ export interface SessionStats {
  * never worth a session.
  */
 export class StatsWriter {
-  private tail: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private failed = false;
 
   private constructor(
@@ -48,7 +49,7 @@ export class StatsWriter {
 
   write(stats: SessionStats): void {
     const line = `${JSON.stringify(stats)}\n`;
-    this.tail = this.tail.then(() =>
+    void this.queue.run(() =>
       appendFile(this.file, line).catch((cause: unknown) => {
         if (this.failed) return;
         this.failed = true;
@@ -65,6 +66,6 @@ export class StatsWriter {
 
   /** Resolves when every line so far is written or has failed (never rejects). */
   async flush(): Promise<void> {
-    await this.tail;
+    await this.queue.run(() => undefined);
   }
 }
