@@ -77,7 +77,8 @@ class PlainProgress implements FlashProgress {
 
   end(phase: FlashPhase): void {
     const ms = this.now() - this.started;
-    const rate = ms > 0 ? `, ${((this.done / KiB) * (1000 / ms)).toFixed(0)} KiB/s` : '';
+    // A phase that took no time (a verify done while programming) has no meaningful rate.
+    const rate = ms >= 5 ? `, ${((this.done / KiB) * (1000 / ms)).toFixed(0)} KiB/s` : '';
     const partial = this.done < this.total ? ` (stopped at ${kib(this.done)} of ${kib(this.total)} KiB)` : '';
     this.stream.write(`${phase}: done in ${seconds(ms)}${rate}${partial}\n`);
   }

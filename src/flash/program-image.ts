@@ -14,11 +14,28 @@ export interface FlashDriver {
   readonly pieceBytes: number;
   unlock(): Promise<void>;
   lock(): Promise<void>;
-  eraseSector(sector: FlashSector, expectedMs: number): Promise<void>;
-  massErase(expectedMs: number): Promise<void>;
-  program(pieces: readonly Segment[], onProgrammed: (piece: Segment) => void): Promise<void>;
+  /** `meanwhile` runs while the flash erases, told until when (the driver's clock) it may take. */
+  eraseSector(sector: FlashSector, expectedMs: number, meanwhile?: Meanwhile): Promise<void>;
+  massErase(expectedMs: number, meanwhile?: Meanwhile): Promise<void>;
+  /** Puts the first pieces where program() takes them from, while the flash is busy; optional. */
+  preload?(
+    pieces: readonly Segment[],
+    options: { readonly crc: boolean; readonly until: number },
+  ): Promise<void>;
+  /**
+   * Programs the pieces in order; with `crc` the driver may report each piece's CRC-32/MPEG-2 as read
+   * from flash after programming it (then no separate verify pass is needed).
+   */
+  program(
+    pieces: readonly Segment[],
+    onProgrammed: (piece: Segment, crc: number | undefined) => void,
+    options?: { readonly crc?: boolean },
+  ): Promise<void>;
   crc(ranges: readonly { readonly address: number; readonly length: number }[]): Promise<number[]>;
 }
+
+/** Work to do while the flash is busy, given until when (the driver's clock, ms) it may take. */
+export type Meanwhile = (until: number) => Promise<void>;
 
 /** Typical erase times at the parallelism in use (the chip's datasheet), for choosing and for ETAs. */
 export interface EraseTimes {
@@ -86,12 +103,37 @@ function sectorRanges(plan: readonly SectorPlan[]): { address: number; length: n
   );
 }
 
-/** Sectors whose image bytes differ from the target's, by comparing CRCs computed on both sides. */
-async function changedSectors(driver: FlashDriver, sectors: readonly SectorPlan[]): Promise<Set<number>> {
-  const ranges = sectorRanges(sectors);
-  const crcs = await driver.crc(ranges);
-  const expected = sectors.flatMap((s) => s.runs.map((r) => crc32Mpeg2(r.data)));
+/** Bytes read from the start of each sector before asking the loader for CRCs. */
+const SAMPLE_BYTES = 64;
+
+/**
+ * Sectors whose image bytes differ from the target's. With `sample`, the first bytes of each sector's
+ * first run are read back first: a board that holds some other program differs there in almost every
+ * sector, and one short read proves it for far less than a CRC over the whole sector (which the core
+ * computes at 16 MHz). The sectors whose sample matches, or all without `sample`, are compared by
+ * CRCs computed on both sides.
+ */
+async function changedSectors(
+  driver: FlashDriver,
+  memory: MemoryAccess,
+  sectors: readonly SectorPlan[],
+  sample = false,
+): Promise<Set<number>> {
   const changed = new Set<number>();
+  if (sample) {
+    for (const s of sectors) {
+      const run = s.runs[0];
+      if (run === undefined) continue;
+      const head = run.data.subarray(0, SAMPLE_BYTES);
+      const actual = await memory.readMemory(run.address, head.length);
+      if (actual.some((byte, i) => byte !== head[i])) changed.add(s.sector.index);
+    }
+  }
+  const rest = sectors.filter((s) => !changed.has(s.sector.index));
+  const ranges = sectorRanges(rest);
+  if (ranges.length === 0) return changed;
+  const crcs = await driver.crc(ranges);
+  const expected = rest.flatMap((s) => s.runs.map((r) => crc32Mpeg2(r.data)));
   ranges.forEach((range, i) => {
     if (crcs[i] !== expected[i]) changed.add(range.sector);
   });
@@ -129,7 +171,7 @@ export async function flashImage(
     let toWrite = plan.sectors;
     if (!options.fullErase && plan.sectors.length > 0) {
       begin('compare', plan.flashBytes);
-      const changed = await changedSectors(driver, plan.sectors);
+      const changed = await changedSectors(driver, memory, plan.sectors, true);
       progress.update('compare', plan.flashBytes);
       finish();
       toWrite = plan.sectors.filter((s) => changed.has(s.sector.index));
@@ -141,15 +183,33 @@ export async function flashImage(
         options.eraseTimes.massMs <
           options.allSectors.reduce((ms, s) => ms + options.eraseTimes.sectorMs(s), 0));
 
+    if (options.fullErase === true) toWrite = plan.sectors;
+    const pieces = toWrite.flatMap((s) =>
+      programPieces(s.runs, driver.parallelism.accessBytes, driver.pieceBytes).map((piece) => ({
+        piece,
+        sector: s.sector.index,
+      })),
+    );
+    const handOver = pieces.map((p) => p.piece);
+    // The first erase is the time to copy the first pieces into the loader's RAM: the probe is idle.
+    let meanwhile: Meanwhile | undefined =
+      driver.preload === undefined || handOver.length === 0
+        ? undefined
+        : (until) => driver.preload?.(handOver, { crc: verify, until }) ?? Promise.resolve();
+    const takeMeanwhile = (): Meanwhile | undefined => {
+      const m = meanwhile;
+      meanwhile = undefined;
+      return m;
+    };
+
     if (massErase) {
       const total = options.allSectors.reduce((n, s) => n + s.size, 0);
       begin('erase', total, `mass erase, ${driver.parallelism.name}`);
       // Count every sector as erased before it starts: a failure part way leaves them all in doubt.
       for (const s of options.allSectors) erased.add(s.index);
-      await driver.massErase(options.eraseTimes.massMs);
+      await driver.massErase(options.eraseTimes.massMs, takeMeanwhile());
       progress.update('erase', total);
       finish();
-      if (options.fullErase === true) toWrite = plan.sectors;
     } else if (toWrite.length > 0) {
       const total = toWrite.reduce((n, s) => n + s.sector.size, 0);
       begin(
@@ -161,7 +221,7 @@ export async function flashImage(
       for (const s of toWrite) {
         erased.add(s.sector.index);
         try {
-          await driver.eraseSector(s.sector, options.eraseTimes.sectorMs(s.sector));
+          await driver.eraseSector(s.sector, options.eraseTimes.sectorMs(s.sector), takeMeanwhile());
         } catch (thrown) {
           // Write protection refuses the erase before it starts (RM0090 3.6.3): the sector is intact.
           if (thrown instanceof SwdkitError && thrown.code === 'target.flash-write-protected')
@@ -174,31 +234,35 @@ export async function flashImage(
       finish();
     }
 
-    const pieces = toWrite.flatMap((s) =>
-      programPieces(s.runs, driver.parallelism.accessBytes, driver.pieceBytes).map((piece) => ({
-        piece,
-        sector: s.sector.index,
-      })),
-    );
     const sectorOf = new Map(pieces.map((p) => [p.piece, p.sector]));
     const remaining = new Map<number, number>();
     for (const p of pieces) remaining.set(p.sector, (remaining.get(p.sector) ?? 0) + 1);
     const programBytes = pieces.reduce((n, p) => n + p.piece.data.length, 0);
+    /** Sectors a piece of which read back with another CRC than the image's, and how many pieces had one. */
+    const badCrc = new Set<number>();
+    let crcs = 0;
     if (pieces.length > 0) {
       begin('program', programBytes, driver.parallelism.name);
       let bytes = 0;
       // A sector becomes "partly written" as soon as its first piece is handed over.
-      const handOver = pieces.map((p) => p.piece);
       for (const p of pieces) partly.add(p.sector);
-      await driver.program(handOver, (piece) => {
-        bytes += piece.data.length;
-        progress.update('program', bytes);
-        const sector = sectorOf.get(piece);
-        if (sector === undefined) return;
-        const left = (remaining.get(sector) ?? 1) - 1;
-        remaining.set(sector, left);
-        if (left === 0) done.add(sector);
-      });
+      await driver.program(
+        handOver,
+        (piece, crc) => {
+          bytes += piece.data.length;
+          progress.update('program', bytes);
+          const sector = sectorOf.get(piece);
+          if (sector === undefined) return;
+          if (crc !== undefined) {
+            crcs++;
+            if (crc !== crc32Mpeg2(piece.data)) badCrc.add(sector);
+          }
+          const left = (remaining.get(sector) ?? 1) - 1;
+          remaining.set(sector, left);
+          if (left === 0) done.add(sector);
+        },
+        { crc: verify },
+      );
       finish();
     }
     for (const s of toWrite) done.add(s.sector.index);
@@ -206,8 +270,15 @@ export async function flashImage(
     let verified: FlashReport['verified'] = 'no';
     if (verify && toWrite.length > 0) {
       const bytes = toWrite.reduce((n, s) => n + s.bytes, 0);
-      begin('verify', bytes);
-      verified = await verifySectors(driver, memory, toWrite);
+      if (crcs === pieces.length) {
+        // The loader read every piece back as it went (a CRC per slot): nothing left to read.
+        begin('verify', bytes, 'CRC of each piece computed on the target as it was programmed');
+        if (badCrc.size > 0) throw verifyFailed(badCrc);
+        verified = 'crc';
+      } else {
+        begin('verify', bytes);
+        verified = await verifySectors(driver, memory, toWrite);
+      }
       progress.update('verify', bytes);
       finish();
     }
@@ -239,6 +310,11 @@ export async function flashImage(
   } catch (thrown) {
     finish();
     const error = asSwdkitError(thrown);
+    // A failed verify already names the sectors that do not hold the image; every step before it ran.
+    if (error.code === 'target.flash-verify-failed') {
+      await driver.lock().catch(() => undefined);
+      throw error;
+    }
     // Best effort: leave the interface locked even after a failure (it may not answer at all).
     await driver.lock().catch(() => undefined);
     const erasedOnly = [...erased].filter((s) => !partly.has(s) && !done.has(s)).sort((a, b) => a - b);
@@ -261,7 +337,7 @@ async function verifySectors(
   let changed: Set<number>;
   let how: 'crc' | 'readback' = 'crc';
   try {
-    changed = await changedSectors(driver, sectors);
+    changed = await changedSectors(driver, memory, sectors);
   } catch (thrown) {
     // The loader could not run (e.g. the core would not halt): compare by reading the flash back.
     if (!(thrown instanceof SwdkitError) || thrown.errorClass === 'unavailable') throw thrown;
@@ -273,17 +349,19 @@ async function verifySectors(
       }
     }
   }
-  if (changed.size > 0) {
-    const list = [...changed].sort((a, b) => a - b).join(', ');
-    throw new TargetError(
-      'flash-verify-failed',
-      `verify failed: sector${changed.size > 1 ? 's' : ''} ${list} do not hold the image after programming`,
-      {
-        hint: 'Flash again with --full-erase; if it fails again the flash may be worn or the supply unstable.',
-      },
-    );
-  }
+  if (changed.size > 0) throw verifyFailed(changed);
   return how;
+}
+
+function verifyFailed(sectors: ReadonlySet<number>): TargetError {
+  const list = [...sectors].sort((a, b) => a - b).join(', ');
+  return new TargetError(
+    'flash-verify-failed',
+    `verify failed: sector${sectors.size > 1 ? 's' : ''} ${list} do not hold the image after programming`,
+    {
+      hint: 'Flash again with --full-erase; if it fails again the flash may be worn or the supply unstable.',
+    },
+  );
 }
 
 async function matches(memory: MemoryAccess, segment: Segment): Promise<boolean> {

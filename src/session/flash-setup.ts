@@ -70,6 +70,9 @@ export function flashSetup(
     core: algorithmCore,
     parallelism,
     ramBase: ram.base,
+    // The loader's ring of slots spreads over every RAM big enough for one (SRAM1+SRAM2, the CCM);
+    // the F4's 4 KiB backup SRAM is too small, and would need its clock enabled anyway.
+    ram: planMemory(chip).ram,
     sleep: clock.sleep,
     now: clock.now,
   });

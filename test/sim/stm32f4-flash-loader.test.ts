@@ -22,10 +22,14 @@ const SR_PGPERR = 1 << 6;
 
 const LOADER = 0x2000_0000;
 const CONTROL = 0x2000_0400;
-const SLOT_DATA = [0x2000_1000, 0x2000_5000] as const;
+/** A ring of three: the third in the data-only CCM, which the loader reads but cannot execute. */
+const SLOT_DATA = [0x2000_2000, 0x2000_6000, 0x1000_0000] as const;
 const SLOT_BYTES = 0x4000;
-const CRC_LIST = 0x2000_0600;
-const CRC_SCRATCH = 0x2000_9000;
+const CRC_LIST = 0x2000_0700;
+const CRC_SCRATCH = 0x2000_0a00;
+/** Descriptor i at CONTROL + 16 + 20 i: { dest, length, data, crc, state }. */
+const descriptor = (slot: number): number => CONTROL + 16 + 20 * slot;
+const STATE = 16;
 const STACK_TOP = 0x2002_0000;
 
 const SLOT = { EMPTY: 0, FULL: 1, STOP: 2, ERROR: 3 } as const;
@@ -72,36 +76,54 @@ function waitHalted(fb: FirmwareBoard): void {
   }
 }
 
-/** Streams `data` to flash at `address` through the two slots, as the host driver will. */
+/**
+ * Streams `data` to flash at `address` through the ring of slots, as the host driver does; returns
+ * the CRC the loader stored for each slot's programmed flash (with `crcTables`).
+ */
 function program(
   fb: FirmwareBoard,
   address: number,
   data: Uint8Array,
   accessSize: 1 | 2 | 4,
   cr: number,
-): void {
+  crcTables = 0,
+): { address: number; length: number; crc: number }[] {
   const { debug, board } = fb;
-  debug.writeBlock(CONTROL, new Uint32Array(10));
+  debug.writeBlock(
+    CONTROL,
+    Uint32Array.of(0, 0, SLOT_DATA.length, crcTables, ...new Array<number>(20).fill(0)),
+  );
   startLoader(fb, STM32F4_LOADER_ENTRY.program, [CONTROL, FLASH_R_BASE, cr, accessSize]);
+  const done: { address: number; length: number; crc: number }[] = [];
+  const inSlot: ({ address: number; length: number } | undefined)[] = [];
+  const collect = (slot: number): void => {
+    const piece = inSlot[slot];
+    if (piece !== undefined) done.push({ ...piece, crc: debug.read32(descriptor(slot) + 12) });
+    inSlot[slot] = undefined;
+  };
   let slot = 0;
   for (let offset = 0; offset < data.length; offset += SLOT_BYTES) {
-    const state = CONTROL + 8 + 16 * slot;
+    const state = descriptor(slot) + STATE;
     for (let i = 0; debug.read32(state) === SLOT.FULL; i++) {
       if (i > 20_000) assert.fail('the loader did not take a slot');
       board.runFor(0.1 * MS);
     }
-    if (debug.read32(state) === SLOT.ERROR) return;
+    if (debug.read32(state) === SLOT.ERROR) return done;
+    collect(slot);
     const chunk = data.subarray(offset, offset + SLOT_BYTES);
-    const buffer = slot === 0 ? SLOT_DATA[0] : SLOT_DATA[1];
+    const buffer = SLOT_DATA[slot] ?? 0;
     debug.writeBlock(buffer, words(chunk));
-    debug.writeBlock(state + 4, Uint32Array.of(address + offset, chunk.length, buffer));
-    debug.write32(state, SLOT.FULL);
-    slot ^= 1;
+    // One block write, state last: the loader must never see FULL before the rest.
+    debug.writeBlock(descriptor(slot), Uint32Array.of(address + offset, chunk.length, buffer, 0, SLOT.FULL));
+    inSlot[slot] = { address: address + offset, length: chunk.length };
+    slot = (slot + 1) % SLOT_DATA.length;
   }
-  const state = CONTROL + 8 + 16 * slot;
+  const state = descriptor(slot) + STATE;
   while (debug.read32(state) === SLOT.FULL) board.runFor(0.1 * MS);
   if (debug.read32(state) !== SLOT.ERROR) debug.write32(state, SLOT.STOP);
   waitHalted(fb);
+  for (let i = 0; i < SLOT_DATA.length; i++) collect((slot + i) % SLOT_DATA.length);
+  return done;
 }
 
 function readBytes(fb: FirmwareBoard, address: number, length: number): Uint8Array {
@@ -121,13 +143,14 @@ function testImage(length: number): Uint8Array {
   return data;
 }
 
-test('the loader streams 48 KiB through both slots at x32 and flash reads back identical', () => {
+test('the loader streams 80 KiB around a ring of three slots (one in CCM) at x32 and flash reads back identical', () => {
   const fb = boardWithFirmware('blinky');
   fb.debug.connect();
   fb.debug.halt();
-  unlockAndEraseSectors(fb, [1, 2, 3]);
-  const data = testImage(48 * 1024);
-  program(fb, 0x0800_4000, data, 4, CR_PG | PSIZE_X32);
+  unlockAndEraseSectors(fb, [1, 2, 3, 4]);
+  const data = testImage(80 * 1024);
+  const pieces = program(fb, 0x0800_4000, data, 4, CR_PG | PSIZE_X32);
+  assert.equal(pieces.length, 5);
   assert.equal(fb.debug.read32(CONTROL), 0, 'status: finished without an error');
   assert.equal(fb.debug.read32(CR) & CR_PG, 0, 'FLASH_CR.PG is off after the run');
   assert.deepEqual(readBytes(fb, 0x0800_4000, data.length), data);
@@ -144,8 +167,30 @@ test('a parallelism error (byte accesses while PSIZE is x32) stops the loader wi
   const status = fb.debug.read32(CONTROL);
   assert.notEqual(status & SR_PGPERR, 0, `FLASH_SR ${status.toString(16)} has PGPERR`);
   assert.equal(fb.debug.read32(CONTROL + 4), 0x0800_4000, 'the failing address');
-  assert.equal(fb.debug.read32(CONTROL + 8), SLOT.ERROR);
+  assert.equal(fb.debug.read32(descriptor(0) + STATE), SLOT.ERROR);
   assert.equal(fb.debug.read32(CR) & CR_PG, 0);
+});
+
+test('with CRC tables the loader stores each slot’s CRC of the flash it programmed', () => {
+  const fb = boardWithFirmware('blinky');
+  fb.debug.connect();
+  fb.debug.halt();
+  unlockAndEraseSectors(fb, [1, 2, 3, 4]);
+  const data = testImage(72 * 1024 + 12);
+  const pieces = program(fb, 0x0800_4000, data, 4, CR_PG | PSIZE_X32, CRC_SCRATCH);
+  assert.deepEqual(
+    pieces.map((p) => p.length),
+    [16384, 16384, 16384, 16384, 8204],
+  );
+  for (const piece of pieces) {
+    const offset = piece.address - 0x0800_4000;
+    assert.equal(
+      piece.crc,
+      crc32Mpeg2(data.subarray(offset, offset + piece.length)),
+      `slot CRC at 0x${piece.address.toString(16)}`,
+    );
+  }
+  assert.deepEqual(readBytes(fb, 0x0800_4000, data.length), data);
 });
 
 test('the CRC entry equals the host CRC-32/MPEG-2 on aligned, unaligned and tiny ranges of flash and SRAM', () => {

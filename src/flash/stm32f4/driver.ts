@@ -23,23 +23,30 @@ const KEYR = FLASH_R_BASE + FLASH_REG.KEYR;
 const OPTCR = FLASH_R_BASE + FLASH_REG.OPTCR;
 
 /**
- * Where the loader lives in SRAM, relative to the SRAM base (see firmware/loader/stm32f4-flash.S for
- * the control block). 16 KiB slots: one programs in 65 ms at x32 (4096 × 16 µs) while the host fills
- * the other in about 20 ms over a full-speed ST-Link, so the flash, not USB, sets the pace.
+ * Where the loader lives in SRAM, relative to its base (see firmware/loader/stm32f4-flash.S for the
+ * control block), and its ring of 16 KiB slots: from `slotsStart` to the end of the loader's RAM, then
+ * in the chip's other RAMs (the F4's CCM is data-only, which is all a slot needs). One slot programs in
+ * 65 ms at x32 (4096 × 16 µs); a full-speed ST-Link takes about 80 ms to fill one (sixteen 1 KiB
+ * transfers: the MEM-AP's TAR auto-increment block), so the link sets the pace, and the ring is filled
+ * while the flash is still erasing.
  */
 export const LOADER_LAYOUT = {
   code: 0x0000,
   control: 0x0400,
-  crcList: 0x0440,
+  crcList: 0x0700,
   crcListEntries: 64,
-  crcTables: 0x0800,
+  crcTables: 0x0a00,
   stackTop: 0x2000,
-  slots: [0x2000, 0x6000],
+  slotsStart: 0x2000,
   slotBytes: 0x4000,
-  /** SRAM the loader needs from the base. */
+  /** Descriptors that fit between the control block and the CRC list (16 + 20 n bytes). */
+  maxSlots: 32,
+  /** SRAM the loader needs from its base: code, tables, stack and two slots. */
   size: 0xa000,
 } as const;
 
+const CONTROL_HEADER = 16;
+const DESCRIPTOR = { bytes: 20, crc: 12, state: 16 } as const;
 const SLOT = { EMPTY: 0, FULL: 1, STOP: 2, ERROR: 3 } as const;
 
 /**
@@ -49,6 +56,8 @@ const SLOT = { EMPTY: 0, FULL: 1, STOP: 2, ERROR: 3 } as const;
 const TIMEOUT_MS = { sector: 8_000, mass: 40_000, slot: 2_000, crcBase: 2_000, crcPerKiB: 5 } as const;
 
 export type Sleep = (ms: number) => Promise<void>;
+/** Work to do while the flash is busy, given until when (the driver's clock, ms) it may take. */
+export type Meanwhile = (until: number) => Promise<void>;
 const wallSleep: Sleep = (ms) =>
   new Promise((resolve) => {
     setTimeout(resolve, ms);
@@ -60,6 +69,12 @@ export interface Stm32f4FlashOptions {
   readonly parallelism: Parallelism;
   /** Start of the SRAM the loader may use (LOADER_LAYOUT.size bytes; the chip's SRAM1). */
   readonly ramBase: number;
+  /**
+   * RAM the slots may use beyond the loader's own (contiguous regions, e.g. SRAM1+SRAM2 and CCM). The
+   * region that holds `ramBase` gives slots from `ramBase + slotsStart` to its end. Default: the two
+   * slots `LOADER_LAYOUT.size` covers.
+   */
+  readonly ram?: readonly { readonly address: number; readonly size: number }[];
   readonly sleep?: Sleep;
   /** Wall clock in ms, for timeouts. */
   readonly now?: () => number;
@@ -81,6 +96,10 @@ export class Stm32f4Flash {
   private readonly sleep: Sleep;
   private readonly now: () => number;
   private loaderLoaded = false;
+  /** The data buffer of each slot of the ring, in the order the loader takes them. */
+  private readonly slots: readonly number[];
+  /** Pieces preload() put in slots 0.. before the loader started, and whether slot CRCs were asked for. */
+  private staged: { readonly pieces: readonly Segment[]; readonly crc: boolean } | undefined;
   /** The largest piece `program` takes: one loader slot. */
   readonly pieceBytes = LOADER_LAYOUT.slotBytes;
 
@@ -89,6 +108,12 @@ export class Stm32f4Flash {
     this.core = options.core;
     this.sleep = options.sleep ?? wallSleep;
     this.now = options.now ?? (() => performance.now());
+    this.slots = ringSlots(options.ramBase, options.ram);
+  }
+
+  /** Slots in the ring (RAM buffers of `pieceBytes`). */
+  get slotCount(): number {
+    return this.slots.length;
   }
 
   get parallelism(): Parallelism {
@@ -99,8 +124,20 @@ export class Stm32f4Flash {
     return this.options.ramBase + offset;
   }
 
-  /** KEYR sequence if FLASH_CR is locked (RM0090 3.6.1); clears stale error flags. */
+  /**
+   * KEYR sequence if FLASH_CR is locked (RM0090 3.6.1); clears stale error flags. An erase that an
+   * earlier connection started (and lost the link during) may still be running: flash reads stall until
+   * it ends, so wait for BSY first.
+   */
   async unlock(): Promise<void> {
+    if ((await this.memory.read32(SR)) & FLASH_SR.BSY) {
+      await this.waitIdle('an erase started before this connection', TIMEOUT_MS.mass, 0).catch(
+        (thrown: unknown) => {
+          // Its error flags belong to that earlier operation, which is cleared below; a timeout is ours.
+          if (thrown instanceof TimeoutError) throw thrown;
+        },
+      );
+    }
     if ((await this.memory.read32(CR)) & FLASH_CR.LOCK) {
       await this.memory.write32(KEYR, FLASH_KEY.KEY1);
       await this.memory.write32(KEYR, FLASH_KEY.KEY2);
@@ -139,11 +176,22 @@ export class Stm32f4Flash {
     });
   }
 
-  /** Polls FLASH_SR until BSY clears; throws on an error flag or after `timeoutMs`. */
-  private async waitIdle(operation: string, timeoutMs: number, expectedMs: number): Promise<void> {
+  /**
+   * Polls FLASH_SR until BSY clears; throws on an error flag or after `timeoutMs`. `meanwhile` runs
+   * first, while the flash works (the probe is free: only flash reads stall), told until when the
+   * first look at FLASH_SR was due.
+   */
+  private async waitIdle(
+    operation: string,
+    timeoutMs: number,
+    expectedMs: number,
+    meanwhile?: Meanwhile,
+  ): Promise<void> {
     const start = this.now();
+    const firstLook = start + expectedMs * 0.9;
+    if (meanwhile !== undefined) await meanwhile(firstLook);
     // The first look comes after most of the expected time, then every few ms: a poll is a USB round trip.
-    if (expectedMs > 4) await this.sleep(expectedMs * 0.9);
+    if (expectedMs > 4 && this.now() < firstLook) await this.sleep(firstLook - this.now());
     for (;;) {
       const sr = await this.memory.read32(SR);
       if ((sr & FLASH_SR.BSY) === 0) {
@@ -160,21 +208,21 @@ export class Stm32f4Flash {
   }
 
   /** Erases one sector at the current parallelism (SER, SNB, PSIZE, then STRT: RM0090 3.6.3). */
-  async eraseSector(sector: FlashSector, expectedMs: number): Promise<void> {
+  async eraseSector(sector: FlashSector, expectedMs: number, meanwhile?: Meanwhile): Promise<void> {
     const cr =
       FLASH_CR.SER | (sector.index << FLASH_CR.SNB_SHIFT) | (this.parallelism.psize << FLASH_CR.PSIZE_SHIFT);
     await this.memory.write32(CR, cr);
     await this.memory.write32(CR, cr | FLASH_CR.STRT);
-    await this.waitIdle(`erasing sector ${sector.index}`, TIMEOUT_MS.sector, expectedMs);
+    await this.waitIdle(`erasing sector ${sector.index}`, TIMEOUT_MS.sector, expectedMs, meanwhile);
     await this.memory.write32(CR, 0);
   }
 
   /** Erases all main flash (MER, RM0090 3.6.3). */
-  async massErase(expectedMs: number): Promise<void> {
+  async massErase(expectedMs: number, meanwhile?: Meanwhile): Promise<void> {
     const cr = FLASH_CR.MER | (this.parallelism.psize << FLASH_CR.PSIZE_SHIFT);
     await this.memory.write32(CR, cr);
     await this.memory.write32(CR, cr | FLASH_CR.STRT);
-    await this.waitIdle('mass erase', TIMEOUT_MS.mass, expectedMs);
+    await this.waitIdle('mass erase', TIMEOUT_MS.mass, expectedMs, meanwhile);
     await this.memory.write32(CR, 0);
   }
 
@@ -202,48 +250,121 @@ export class Stm32f4Flash {
     }
   }
 
+  /** The control block with `count` empty descriptors. */
+  private async writeControl(crc: boolean): Promise<void> {
+    const block = new DataView(new ArrayBuffer(CONTROL_HEADER + DESCRIPTOR.bytes * this.slots.length));
+    block.setUint32(8, this.slots.length, true);
+    block.setUint32(12, crc ? this.at(LOADER_LAYOUT.crcTables) : 0, true);
+    await this.memory.writeMemory(this.at(LOADER_LAYOUT.control), new Uint8Array(block.buffer));
+  }
+
+  /** Copies `piece` into slot `slot` and hands it to the loader: data, then the descriptor, state last. */
+  private async fillSlot(slot: number, piece: Segment): Promise<void> {
+    const data = this.slots[slot] ?? 0;
+    await this.memory.writeMemory(data, piece.data);
+    const descriptor = new DataView(new ArrayBuffer(DESCRIPTOR.bytes));
+    descriptor.setUint32(0, piece.address, true);
+    descriptor.setUint32(4, piece.data.length, true);
+    descriptor.setUint32(8, data, true);
+    descriptor.setUint32(DESCRIPTOR.state, SLOT.FULL, true);
+    await this.memory.writeMemory(this.descriptorAt(slot), new Uint8Array(descriptor.buffer));
+  }
+
+  private descriptorAt(slot: number): number {
+    return this.at(LOADER_LAYOUT.control) + CONTROL_HEADER + DESCRIPTOR.bytes * slot;
+  }
+
+  /**
+   * Copies the loader and the first of `pieces` into the ring while the flash is busy (erasing), until
+   * `until` (this driver's clock) or the ring is full; program() then starts with them ready. Nothing
+   * is programmed until program() runs.
+   */
+  async preload(
+    pieces: readonly Segment[],
+    options: { readonly crc: boolean; readonly until: number },
+  ): Promise<void> {
+    this.staged = undefined;
+    await this.loadLoader();
+    await this.writeControl(options.crc);
+    const staged: Segment[] = [];
+    let slowest = 0;
+    for (const piece of pieces.slice(0, this.slots.length)) {
+      const started = this.now();
+      if (started + slowest > options.until) break;
+      await this.fillSlot(staged.length, piece);
+      staged.push(piece);
+      slowest = Math.max(slowest, this.now() - started);
+    }
+    this.staged = { pieces: staged, crc: options.crc };
+  }
+
   /**
    * Programs `pieces` (each aligned to the access size, inside erased sectors, at most slotBytes)
-   * through the loader's two slots: while the loader programs one, the next is transferred.
-   * `onProgrammed(piece)` is called when the loader has finished a piece.
+   * through the loader's ring: while the loader programs one slot, the next are transferred.
+   * `onProgrammed(piece, crc)` is called in order as the loader finishes each piece; with `crc` the
+   * loader also computes the CRC-32/MPEG-2 of the flash it has just programmed and `crc` is that.
    */
-  async program(pieces: readonly Segment[], onProgrammed: (piece: Segment) => void): Promise<void> {
-    await this.loadLoader();
+  async program(
+    pieces: readonly Segment[],
+    onProgrammed: (piece: Segment, crc: number | undefined) => void,
+    options: { readonly crc?: boolean } = {},
+  ): Promise<void> {
+    const crc = options.crc ?? false;
+    const staged = this.staged;
+    this.staged = undefined;
+    let first = 0;
+    if (staged !== undefined && staged.crc === crc && staged.pieces.every((p, i) => pieces[i] === p)) {
+      first = staged.pieces.length;
+    } else {
+      await this.loadLoader();
+      await this.writeControl(crc);
+    }
     const control = this.at(LOADER_LAYOUT.control);
-    await this.memory.writeMemory(control, new Uint8Array(40));
     const { psize, accessBytes } = this.parallelism;
     await this.core.startAlgorithm({
       entry: this.at(LOADER_LAYOUT.code) + STM32F4_LOADER_ENTRY.program,
       args: [control, FLASH_R_BASE, FLASH_CR.PG | (psize << FLASH_CR.PSIZE_SHIFT), accessBytes],
       stack: this.at(LOADER_LAYOUT.stackTop),
     });
-    const inSlot: (Segment | undefined)[] = [undefined, undefined];
-    const slotState = (block: DataView, slot: number): number => block.getUint32(8 + 16 * slot, true);
+    const n = this.slots.length;
+    const blockBytes = CONTROL_HEADER + DESCRIPTOR.bytes * n;
+    // The loader finishes pieces in order: `reported` pieces are done, the next is in slot reported % n.
+    let reported = 0;
+    let placed = first;
+    let progressAt = this.now();
 
-    /** Waits until `slot` is free, reporting what finished; throws what the loader reported. */
-    const waitFree = async (slot: number): Promise<void> => {
-      const start = this.now();
-      for (;;) {
-        const bytes = await this.memory.readMemory(control, 40);
-        const block = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        for (const s of [0, 1]) {
-          const piece = inSlot[s];
-          const state = slotState(block, s);
-          if (piece !== undefined && state === SLOT.EMPTY) {
-            inSlot[s] = undefined;
-            onProgrammed(piece);
-          }
-          if (state === SLOT.ERROR) {
-            await this.waitHalted('programming', TIMEOUT_MS.slot);
-            throw await this.failure(block.getUint32(0, true), 'programming', block.getUint32(4, true));
-          }
+    /** Reads the control block and reports what finished; throws what the loader reported. */
+    const poll = async (): Promise<void> => {
+      const bytes = await this.memory.readMemory(control, blockBytes);
+      const block = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const field = (slot: number, offset: number): number =>
+        block.getUint32(CONTROL_HEADER + DESCRIPTOR.bytes * slot + offset, true);
+      for (let slot = 0; slot < n; slot++) {
+        if (field(slot, DESCRIPTOR.state) === SLOT.ERROR) {
+          await this.waitHalted('programming', TIMEOUT_MS.slot);
+          throw await this.failure(block.getUint32(0, true), 'programming', block.getUint32(4, true));
         }
-        if (slotState(block, slot) !== SLOT.FULL) return;
-        if (this.now() - start > TIMEOUT_MS.slot) {
+      }
+      while (reported < placed) {
+        const slot = reported % n;
+        if (field(slot, DESCRIPTOR.state) !== SLOT.EMPTY) break;
+        const piece = pieces[reported];
+        reported++;
+        progressAt = this.now();
+        if (piece !== undefined) onProgrammed(piece, crc ? field(slot, DESCRIPTOR.crc) : undefined);
+      }
+    };
+
+    /** Waits until at most `inFlight` handed-over pieces are unfinished. */
+    const drainTo = async (inFlight: number): Promise<void> => {
+      while (placed - reported > inFlight) {
+        await poll();
+        if (placed - reported <= inFlight) return;
+        if (this.now() - progressAt > TIMEOUT_MS.slot) {
           await this.core.halt();
           throw new TimeoutError(
             'flash-loader-timeout',
-            `programming: the RAM loader took no data for ${TIMEOUT_MS.slot} ms`,
+            `programming: the RAM loader finished nothing for ${TIMEOUT_MS.slot} ms`,
             {
               hint: 'The target may have reset or lost power during programming; check it with `swdkit info`, then flash again.',
             },
@@ -252,24 +373,15 @@ export class Stm32f4Flash {
       }
     };
 
-    let slot = 0;
-    for (const piece of pieces) {
-      await waitFree(slot);
-      const data = this.at(LOADER_LAYOUT.slots[slot === 0 ? 0 : 1]);
-      const descriptor = control + 8 + 16 * slot;
-      await this.memory.writeMemory(data, piece.data);
-      const fields = new DataView(new ArrayBuffer(12));
-      fields.setUint32(0, piece.address, true);
-      fields.setUint32(4, piece.data.length, true);
-      fields.setUint32(8, data, true);
-      await this.memory.writeMemory(descriptor + 4, new Uint8Array(fields.buffer));
-      inSlot[slot] = piece;
-      await this.memory.write32(descriptor, SLOT.FULL);
-      slot ^= 1;
+    for (let i = first; i < pieces.length; i++) {
+      const piece = pieces[i];
+      if (piece === undefined) continue;
+      await drainTo(n - 1);
+      await this.fillSlot(i % n, piece);
+      placed++;
     }
-    await waitFree(slot);
-    await waitFree(slot ^ 1);
-    await this.memory.write32(control + 8 + 16 * slot, SLOT.STOP);
+    await drainTo(0);
+    await this.memory.write32(this.descriptorAt(placed % n) + DESCRIPTOR.state, SLOT.STOP);
     await this.waitHalted('programming', TIMEOUT_MS.slot);
     const status = await this.memory.read32(control);
     if (status !== 0) throw await this.failure(status, 'programming', await this.memory.read32(control + 4));
@@ -302,4 +414,25 @@ export class Stm32f4Flash {
     }
     return results;
   }
+}
+
+/**
+ * The ring's slot buffers: from the loader's base + slotsStart to the end of its RAM region, then the
+ * other regions, at most LOADER_LAYOUT.maxSlots.
+ */
+function ringSlots(
+  ramBase: number,
+  ram: readonly { readonly address: number; readonly size: number }[] | undefined,
+): number[] {
+  const { slotsStart, slotBytes, size, maxSlots } = LOADER_LAYOUT;
+  const regions = ram ?? [{ address: ramBase, size }];
+  const own = regions.filter((r) => ramBase >= r.address && ramBase < r.address + r.size);
+  const others = regions.filter((r) => !own.includes(r));
+  const slots: number[] = [];
+  for (const region of [...own, ...others]) {
+    const end = region.address + region.size;
+    let at = own.includes(region) ? ramBase + slotsStart : Math.ceil(region.address / 4) * 4;
+    for (; at + slotBytes <= end && slots.length < maxSlots; at += slotBytes) slots.push(at);
+  }
+  return slots;
 }
