@@ -48,6 +48,7 @@ class FakeFlash implements FlashDriver {
     this.bytes.fill(0xff);
   }
   async preload(pieces: readonly Segment[], options: { crc: boolean }): Promise<void> {
+    await Promise.resolve();
     this.log.push(`preload ${pieces.length} crc=${options.crc}`);
   }
   async program(
@@ -55,6 +56,7 @@ class FakeFlash implements FlashDriver {
     onProgrammed: (piece: Segment, crc: number | undefined) => void,
     options: { crc?: boolean } = {},
   ): Promise<void> {
+    await Promise.resolve();
     this.log.push(`program ${pieces.length}`);
     for (const piece of pieces) {
       this.bytes.set(piece.data, piece.address - BASE);
@@ -64,13 +66,14 @@ class FakeFlash implements FlashDriver {
     }
   }
   async crc(ranges: readonly { address: number; length: number }[]): Promise<number[]> {
+    await Promise.resolve();
     this.crcRequests++;
     return ranges.map((r) => crc32Mpeg2(this.bytes.subarray(r.address - BASE, r.address - BASE + r.length)));
   }
   /** The MemoryAccess view of the same flash (the sample reads and readback). */
   memory(): MemoryAccess {
-    const read = async (address: number, length: number): Promise<Uint8Array> =>
-      this.bytes.slice(address - BASE, address - BASE + length);
+    const read = (address: number, length: number): Promise<Uint8Array> =>
+      Promise.resolve(this.bytes.slice(address - BASE, address - BASE + length));
     return { readMemory: read } as unknown as MemoryAccess;
   }
 }
