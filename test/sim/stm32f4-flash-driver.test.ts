@@ -33,6 +33,47 @@ describe('STM32F4 flash driver on the virtual board', () => {
     assert.notEqual((await r.stlink.read32(0x4002_3c10)) & 0x8000_0000, 0, 'FLASH_CR.LOCK');
   });
 
+  test('the loader runs from the PLL at 84 MHz, and lock() puts back the reset clock and FLASH_ACR', async () => {
+    const r = await rig();
+    const rcc = r.board.soc.devices.rcc;
+    const before = { hclk: rcc.frequencies.hclk, acr: await r.stlink.read32(0x4002_3c00) };
+    const seen: number[] = [];
+    const plan = planFlash('x.bin', image([0x0800_0000, pattern(40 * KiB, 9)]), MEMORY);
+    await flashImage(plan, r.flash, r.stlink, {
+      allSectors: SECTORS,
+      eraseTimes: ERASE_TIMES,
+      progress: {
+        start: () => undefined,
+        update: (phase) => {
+          if (phase === 'program') seen.push(rcc.frequencies.hclk);
+        },
+        end: () => undefined,
+      },
+    });
+    assert.equal(before.hclk, 16_000_000);
+    assert.ok(
+      seen.length > 0 && seen.every((hz) => hz === 84_000_000),
+      `HCLK while programming: ${seen.join(', ')}`,
+    );
+    assert.equal(rcc.frequencies.hclk, 16_000_000, 'HCLK after lock()');
+    assert.equal((await r.stlink.read32(0x4002_3808)) & 0xf, 0, 'RCC_CFGR: SW and SWS back to HSI');
+    assert.equal((await r.stlink.read32(0x4002_3800)) & (1 << 24), 0, 'RCC_CR.PLLON off');
+    assert.equal(await r.stlink.read32(0x4002_3804), 0x2400_3010, 'RCC_PLLCFGR at its reset value');
+    assert.equal(await r.stlink.read32(0x4002_3c00), before.acr, 'FLASH_ACR as it was');
+  });
+
+  test('a clock the firmware set up is left alone', async () => {
+    const r = await rig();
+    // HSE would be the firmware's choice; here the PLL merely on (unused) is enough to keep hands off.
+    await r.stlink.write32(0x4002_3800, (await r.stlink.read32(0x4002_3800)) | (1 << 24));
+    const plan = planFlash('x.bin', image([0x0800_0000, pattern(16 * KiB, 10)]), MEMORY);
+    await flashImage(plan, r.flash, r.stlink, { allSectors: SECTORS, eraseTimes: ERASE_TIMES });
+    assert.equal(r.board.soc.devices.rcc.frequencies.hclk, 16_000_000);
+    assert.equal((await r.stlink.read32(0x4002_3808)) & 0xf, 0, 'SYSCLK still from HSI');
+    assert.notEqual((await r.stlink.read32(0x4002_3800)) & (1 << 24), 0, 'the PLL left on');
+    assert.deepEqual(flashBytes(r.board, 0x0800_0000, 16 * KiB), pattern(16 * KiB, 10));
+  });
+
   test('flashing the same image again erases and programs nothing', async () => {
     const data = pattern(200 * KiB, 3);
     const r = await rig();

@@ -100,6 +100,8 @@ export async function rig(preload?: Image, existing?: DiscoveryBoard): Promise<R
     core,
     parallelism: PARALLELISM.x32,
     ramBase: 0x2000_0000,
+    // The ring over SRAM1+SRAM2 and the CCM, as the session gives it (11 slots).
+    ram: [...MEMORY.ram, { address: STM32F40X.memory.CCM.base, size: STM32F40X.memory.CCM.size }],
     sleep: async () => {
       board.runFor(1e6);
       await Promise.resolve();

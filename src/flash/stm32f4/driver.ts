@@ -16,6 +16,7 @@ import type { FlashSector } from '../plan.js';
 import { flashStatusError } from './flash-status.js';
 import { STM32F4_LOADER_ENTRY, stm32f4LoaderCode } from './loader-image.js';
 import type { Parallelism } from './psize.js';
+import { raiseCoreClock, restoreCoreClock, type SavedClock } from './core-clock.js';
 
 const SR = FLASH_R_BASE + FLASH_REG.SR;
 const CR = FLASH_R_BASE + FLASH_REG.CR;
@@ -75,6 +76,11 @@ export interface Stm32f4FlashOptions {
    * slots `LOADER_LAYOUT.size` covers.
    */
   readonly ram?: readonly { readonly address: number; readonly size: number }[];
+  /**
+   * Run the core at 84 MHz while the loader works (core-clock.ts), when it is at its reset clock.
+   * Default true; lock() puts the clock back.
+   */
+  readonly raiseClock?: boolean;
   readonly sleep?: Sleep;
   /** Wall clock in ms, for timeouts. */
   readonly now?: () => number;
@@ -96,6 +102,8 @@ export class Stm32f4Flash {
   private readonly sleep: Sleep;
   private readonly now: () => number;
   private loaderLoaded = false;
+  /** The clock configuration to put back in lock(), when loadLoader() raised the core clock. */
+  private savedClock: SavedClock | undefined;
   /** The data buffer of each slot of the ring, in the order the loader takes them. */
   private readonly slots: readonly number[];
   /** Pieces preload() put in slots 0.. before the loader started, and whether slot CRCs were asked for. */
@@ -155,9 +163,15 @@ export class Stm32f4Flash {
     await this.memory.write32(SR, FLASH_SR_W1C);
   }
 
-  /** Sets FLASH_CR.LOCK: the interface stays locked until the next unlock or reset. */
+  /**
+   * Sets FLASH_CR.LOCK: the interface stays locked until the next unlock or reset. Also puts back the
+   * core clock if the loader ran it faster.
+   */
   async lock(): Promise<void> {
     await this.memory.write32(CR, FLASH_CR.LOCK >>> 0);
+    const saved = this.savedClock;
+    this.savedClock = undefined;
+    if (saved !== undefined) await restoreCoreClock(this.memory, saved);
   }
 
   /** Sectors whose nWRP bit is clear in FLASH_OPTCR (write-protected). */
@@ -226,10 +240,12 @@ export class Stm32f4Flash {
     await this.memory.write32(CR, 0);
   }
 
+  /** Copies the loader into SRAM and, from the reset clock configuration, raises the core clock. */
   private async loadLoader(): Promise<void> {
     if (this.loaderLoaded) return;
     await this.memory.writeMemory(this.at(LOADER_LAYOUT.code), stm32f4LoaderCode());
     this.loaderLoaded = true;
+    if (this.options.raiseClock ?? true) this.savedClock = await raiseCoreClock(this.memory);
   }
 
   /** Waits for the core to stop at the loader's BKPT; on a timeout halts it and throws. */

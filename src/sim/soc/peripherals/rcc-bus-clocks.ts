@@ -1,5 +1,5 @@
 import type { ClockEnable } from '../peripheral.js';
-import { BUS_REGISTERS, BUSES } from './rcc-bits.js';
+import { BUS_REGISTERS, BUSES } from '../../../target/stm32f4/rcc-registers.js';
 
 const ENR_NAMES = ['AHB1ENR', 'AHB2ENR', 'AHB3ENR', 'APB1ENR', 'APB2ENR'] as const;
 const BUS_INDEX = { AHB1ENR: 0, AHB2ENR: 1, AHB3ENR: 2, APB1ENR: 3, APB2ENR: 4 } as const;

@@ -3,7 +3,7 @@
  * oscillator start-up and PLL lock times of DS8626 §6.3.
  */
 import { NS_PER_MS, NS_PER_US } from '../clock.js';
-import { CFGR, PLLCFGR, SYSCLK_SOURCE } from './rcc-bits.js';
+import { CFGR, PLLCFGR, SYSCLK_SOURCE } from '../../../target/stm32f4/rcc-registers.js';
 
 /** The HSI RC oscillator: 16 MHz (RM0090 §7.2.2). */
 export const HSI_HZ = 16_000_000;

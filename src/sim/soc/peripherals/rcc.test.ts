@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Rcc } from './rcc.js';
-import { CFGR, CR, CSR, RCC_REG } from './rcc-bits.js';
+import { CFGR, CR, CSR, RCC_REG } from '../../../target/stm32f4/rcc-registers.js';
 import { FakeSocContext } from '../../../../test/support/fake-soc-context.js';
 
 const US = 1e3;

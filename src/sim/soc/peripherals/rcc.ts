@@ -15,7 +15,7 @@ import {
   RCC_REG,
   SSCGR_WRITABLE,
   SYSCLK_SOURCE,
-} from './rcc-bits.js';
+} from '../../../target/stm32f4/rcc-registers.js';
 import {
   LSI_HZ,
   STARTUP_NS,

@@ -1,4 +1,5 @@
-/** RCC register offsets and bit fields by their RM0090 §7.3 names (RCC base 0x40023800). */
+/** RCC register offsets and bit fields by their RM0090 §7.3 names (RCC base 0x40023800): the virtual
+ * board models them (sim/soc/peripherals/rcc.ts) and the flash driver raises the core clock with them. */
 
 export const RCC_BASE = 0x4002_3800;
 
