@@ -79,6 +79,7 @@ export class Session {
       ...(options.progress === undefined ? {} : { progress: options.progress }),
       allSectors: this.chip.sectors,
       eraseTimes,
+      ...(this.stlink.features.hasTargetVoltage ? { supplyVolts: () => this.stlink.targetVoltage() } : {}),
     });
   }
 

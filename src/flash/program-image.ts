@@ -52,7 +52,15 @@ export interface FlashImageOptions {
   readonly allSectors: readonly FlashSector[];
   readonly eraseTimes: EraseTimes;
   readonly progress?: FlashProgress;
+  /**
+   * The target's supply now, as the probe measures it: asked after a failure, so that a board that
+   * lost power is reported as that instead of as the SWD fault it causes.
+   */
+  readonly supplyVolts?: () => Promise<number>;
 }
+
+/** Below this the chip is not powered (DS8626: VDD 1.8-3.6 V). */
+const MIN_SUPPLY_VOLTS = 1.7;
 
 export interface FlashReport {
   /** Sectors erased and programmed. */
@@ -309,7 +317,20 @@ export async function flashImage(
     };
   } catch (thrown) {
     finish();
-    const error = asSwdkitError(thrown);
+    let error = asSwdkitError(thrown);
+    if (error.errorClass !== 'unavailable' && options.supplyVolts !== undefined) {
+      const volts = await options.supplyVolts().catch(() => Number.NaN);
+      if (volts < MIN_SUPPLY_VOLTS) {
+        error = new TargetError(
+          'power-lost',
+          `the target lost power during flashing (it now measures ${volts.toFixed(2)} V; ${error.message.replace(/[.;]+$/, '')})`,
+          {
+            cause: error,
+            hint: 'Check the board’s supply: its USB cable or power jumper (JP1 on the STM32F4DISCOVERY), or the external supply.',
+          },
+        );
+      }
+    }
     // A failed verify already names the sectors that do not hold the image; every step before it ran.
     if (error.code === 'target.flash-verify-failed') {
       await driver.lock().catch(() => undefined);

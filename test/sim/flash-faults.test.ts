@@ -30,7 +30,7 @@ test('100 flashes cut at random points by a link or power loss: each fails clear
     seed ^= seed << 5;
     return (seed >>> 0) / 2 ** 32;
   };
-  const outcomes = { incomplete: 0, plain: 0, link: 0, power: 0 };
+  const outcomes = { incomplete: 0, plain: 0, link: 0, power: 0, powerNamed: 0 };
   for (let run = 0; run < 100; run++) {
     const kind = run % 2 === 0 ? 'link' : 'power';
     const r = await rig(image([0x0800_0000, OLD]));
@@ -40,11 +40,17 @@ test('100 flashes cut at random points by a link or power loss: each fails clear
     outcomes[kind]++;
     let succeeded = false;
     try {
-      await flashImage(plan, r.flash, r.stlink, options);
+      await flashImage(plan, r.flash, r.stlink, { ...options, supplyVolts: () => r.stlink.targetVoltage() });
       succeeded = true;
     } catch (thrown) {
       assert.ok(thrown instanceof SwdkitError, `run ${run} (${kind} at ${at - start}): ${String(thrown)}`);
       assert.notEqual(thrown.errorClass, 'internal', `run ${run}: ${thrown.code} ${thrown.message}`);
+      // A power cut is named as one (the probe still answers: it measures 0 V), never as an SWD fault.
+      if (kind === 'power') {
+        const cause = thrown instanceof FlashIncompleteError ? thrown.cause : thrown;
+        assert.equal((cause as SwdkitError).code, 'target.power-lost', `run ${run}: ${thrown.message}`);
+        outcomes.powerNamed++;
+      }
       if (thrown instanceof FlashIncompleteError) {
         outcomes.incomplete++;
         assert.match(thrown.message, /NOT on the target/);
