@@ -25,7 +25,9 @@ const LAYERS = [
   // session.ts is the Session class; session/ holds its parts (connect ladder, consent, ...).
   ['session'],
   ['session.ts'],
-  ['doctor', 'gdb', 'server'],
+  // integrations/ turns the identified chip into IDE configuration text; it needs only target/ and util/,
+  // and sits at the top so it may use the session's types as it grows.
+  ['doctor', 'gdb', 'server', 'integrations'],
 ];
 const OUTSIDE_LIBRARY = ['sim', 'cli'];
 
@@ -47,9 +49,19 @@ LAYERS.forEach((rank, i) => {
 // host-side stack.
 zones.push({
   target: src('sim'),
-  from: ['transport', 'probe', 'arm', 'flash', 'session', 'session.ts', 'doctor', 'gdb', 'server', 'cli'].map(
-    src,
-  ),
+  from: [
+    'transport',
+    'probe',
+    'arm',
+    'flash',
+    'session',
+    'session.ts',
+    'doctor',
+    'gdb',
+    'server',
+    'integrations',
+    'cli',
+  ].map(src),
   message: 'sim/ models hardware: it may import util/, arch/, target/ and protocol/ only.',
 });
 

@@ -4,6 +4,7 @@ import { registerControl } from './control.js';
 import { registerErase } from './erase.js';
 import { registerFlash } from './flash.js';
 import { registerInfo } from './info.js';
+import { registerInit } from './init.js';
 import { registerMemory } from './memory.js';
 import { registerProtection } from './protection.js';
 
@@ -15,4 +16,5 @@ export function registerTargetCommands(program: Command, context: CommandContext
   registerMemory(program, context);
   registerControl(program, context);
   registerProtection(program, context);
+  registerInit(program, context);
 }
