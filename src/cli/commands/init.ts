@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
-import type { SwdkitInvocation } from '../../integrations/command-line.js';
+import { gdbserverArgv, shellLine, type SwdkitInvocation } from '../../integrations/command-line.js';
 import { ideDevice, type IdeDevice } from '../../integrations/device.js';
 import { eclipseLaunchXml, eclipseSettingsText } from '../../integrations/eclipse-launch.js';
 import { cortexDebugConfigurations, editLaunchJson } from '../../integrations/launch-json.js';
@@ -101,7 +101,7 @@ async function planVscode(
     svdFile = inWorkspace(`${device.svd}.svd`);
   else {
     notes.push(
-      `no "svdFile": with ST's ${device.svd}.svd (from ST's ${device.part.slice(0, 9)} SVD pack) in the project, or --svd FILE, Cortex-Debug shows the peripherals`,
+      `no "svdFile": put ST's ${device.svd}.svd in the project (or pass --svd FILE) and Cortex-Debug shows the peripheral registers`,
     );
   }
   const path = join(dir, '.vscode', 'launch.json');
@@ -114,7 +114,7 @@ async function planVscode(
   });
   const edit = editLaunchJson(before, configurations);
   notes.push(
-    `Cortex-Debug connects to a running server: start \`${['swdkit', 'gdbserver', '--port', String(invocation.port), ...(invocation.probe === undefined ? [] : ['--probe', invocation.probe])].join(' ')}\` first`,
+    `Cortex-Debug connects to a running server: start \`${shellLine(gdbserverArgv(invocation))}\` first`,
   );
   return { change: { shown: '.vscode/launch.json', path, before, after: edit.text }, notes };
 }
@@ -139,7 +139,7 @@ async function planEclipse(
   return {
     change: { shown: 'swdkit.launch', path, before, after: eclipseLaunchXml(eclipse) },
     notes: [
-      `Eclipse lists swdkit.launch under Debug Configurations once the project "${project}" is refreshed; start \`swdkit gdbserver --port ${invocation.port}\` before debugging`,
+      `Eclipse lists swdkit.launch under Debug Configurations once the project "${project}" is refreshed; start \`${shellLine(gdbserverArgv(invocation))}\` before debugging`,
     ],
     settings: eclipseSettingsText(eclipse),
   };
