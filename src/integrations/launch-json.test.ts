@@ -73,7 +73,7 @@ describe('.vscode/launch.json', () => {
     const relaunch = read(again.text);
     assert.equal(relaunch.configurations.length, 3);
     assert.equal(relaunch.configurations[1]?.['gdbTarget'], 'localhost:4444');
-    assert.equal(relaunch.configurations[1]?.['svdFile'], undefined);
+    assert.equal(relaunch.configurations[1]['svdFile'], undefined);
     assert.equal(editLaunchJson(again.text, moved).text, again.text);
   });
 

@@ -40,7 +40,7 @@ upload_command = openocd -f interface/stlink.cfg -c "hla_stlink_backend tcp 7184
 platform = native  # unit tests on the host
 `;
 
-function checkSwdkitOptions(env: Record<string, string> | undefined, probe?: string): void {
+function checkSwdkitOptions(env: Record<string, string | undefined> | undefined, probe?: string): void {
   assert.ok(env !== undefined);
   const probeWords = probe === undefined ? [] : ['--probe', probe];
   assert.equal(env['upload_protocol'], 'custom');
@@ -61,7 +61,7 @@ describe('platformio.ini', () => {
     assert.equal(edit.env, 'disco_f407vg');
     assert.equal(edit.createdSection, true);
     assert.equal(ini['env:disco_f407vg']?.['platform'], 'ststm32');
-    assert.equal(ini['env:disco_f407vg']?.['board'], 'disco_f407vg');
+    assert.equal(ini['env:disco_f407vg']['board'], 'disco_f407vg');
     checkSwdkitOptions(ini['env:disco_f407vg']);
     assert.ok(edit.text.endsWith('\n'));
   });
@@ -71,7 +71,7 @@ describe('platformio.ini', () => {
     const ini = parseIniAsPlatformio(edit.text);
     checkSwdkitOptions(ini['env:disco_f407vg']);
     assert.equal(ini['env:disco_f407vg']?.['framework'], 'stm32cube');
-    assert.deepEqual(multiline(ini['env:disco_f407vg']?.['build_flags']), ['-DUSE_HAL_DRIVER', '-Wall']);
+    assert.deepEqual(multiline(ini['env:disco_f407vg']['build_flags']), ['-DUSE_HAL_DRIVER', '-Wall']);
     assert.equal(ini['env']?.['monitor_speed'], '115200');
     assert.deepEqual(ini['env:native'], { platform: 'native' });
     // Everything but the four replaced options is there, in order, byte for byte.

@@ -50,8 +50,8 @@ describe('swdkit init platformio', () => {
     const env = parseIniAsPlatformio(readFileSync(join(dir, 'platformio.ini'), 'utf8'))['env:disco_f407vg'];
     assert.equal(env?.['board'], 'disco_f407vg');
     // The state file lies in the project, so the commands name it as PlatformIO will find it from there.
-    assert.equal(env?.['upload_command'], 'swdkit flash --probe sim:state=board.state $SOURCE');
-    assert.deepEqual(multiline(env?.['debug_server']), [
+    assert.equal(env['upload_command'], 'swdkit flash --probe sim:state=board.state $SOURCE');
+    assert.deepEqual(multiline(env['debug_server']), [
       'swdkit',
       'gdbserver',
       '--port',
@@ -59,7 +59,7 @@ describe('swdkit init platformio', () => {
       '--probe',
       'sim:state=board.state',
     ]);
-    assert.equal(env?.['debug_port'], 'localhost:3333');
+    assert.equal(env['debug_port'], 'localhost:3333');
   });
 
   it('an existing file without --yes and without a TTY: the diff, exit 6, the file untouched', async () => {
@@ -80,8 +80,8 @@ describe('swdkit init platformio', () => {
     assert.ok(text.startsWith('; my board\n[env:disco_f407vg]\nplatform = ststm32\nboard = disco_f407vg\n'));
     const env = parseIniAsPlatformio(text)['env:disco_f407vg'];
     assert.equal(env?.['framework'], 'stm32cube');
-    assert.equal(env?.['upload_protocol'], 'custom');
-    assert.equal(env?.['debug_port'], 'localhost:4242');
+    assert.equal(env['upload_protocol'], 'custom');
+    assert.equal(env['debug_port'], 'localhost:4242');
     assert.match(r.stdout, /updated/);
     const again = await cli(['--probe', 'sim', 'init', 'platformio', '--dir', dir, '--port', '4242']);
     assert.equal(again.status, 0, again.stderr);
@@ -160,11 +160,11 @@ describe('swdkit init vscode', () => {
     );
     const debug = launch.configurations[1];
     assert.equal(debug?.['type'], 'cortex-debug');
-    assert.equal(debug?.['servertype'], 'external');
-    assert.equal(debug?.['gdbTarget'], 'localhost:3333');
-    assert.equal(debug?.['device'], 'STM32F407VG');
-    assert.equal(debug?.['executable'], '${workspaceFolder}/.pio/build/disco_f407vg/firmware.elf');
-    assert.equal(debug?.['svdFile'], '${workspaceFolder}/STM32F407.svd');
+    assert.equal(debug['servertype'], 'external');
+    assert.equal(debug['gdbTarget'], 'localhost:3333');
+    assert.equal(debug['device'], 'STM32F407VG');
+    assert.equal(debug['executable'], '${workspaceFolder}/.pio/build/disco_f407vg/firmware.elf');
+    assert.equal(debug['svdFile'], '${workspaceFolder}/STM32F407.svd');
     assert.match(r.stdout, /start `swdkit gdbserver --port 3333 --probe sim` first/);
   });
 });

@@ -19,8 +19,10 @@ print(json.dumps({s: dict(parser.items(s)) for s in parser.sections()}))
 `;
 
 /** Every section's options as configparser gives them (multi-line values joined with "\\n"). */
-export function parseIniAsPlatformio(text: string): Record<string, Record<string, string>> {
-  return python(INI_SCRIPT, text) as Record<string, Record<string, string>>;
+export function parseIniAsPlatformio(
+  text: string,
+): Record<string, Record<string, string | undefined> | undefined> {
+  return python(INI_SCRIPT, text) as Record<string, Record<string, string | undefined> | undefined>;
 }
 
 /** PlatformIO's multi-line option (debug_server, debug_init_cmds): one item per non-empty line. */
