@@ -152,24 +152,20 @@ export function explainLog(text: string, kb: KnowledgeBase = defaultKnowledgeBas
             ? 'hint'
             : 'unknown';
   const keyFound =
-    verdict === 'failure'
-      ? failure
-      : verdict === 'success'
-        ? success
-        : verdict === 'hint'
-          ? hint
-          : undefined;
+    verdict === 'failure' ? failure : verdict === 'success' ? success : verdict === 'hint' ? hint : undefined;
   const keyIndex = keyFound === undefined ? -1 : found.indexOf(keyFound);
   const key = keyIndex === -1 ? undefined : matches[keyIndex];
-  const keyLine =
-    keyFound?.lines[0] ?? (verdict === 'unexplained' ? unexplainedLines[0] : undefined);
+  const keyLine = keyFound?.lines[0] ?? (verdict === 'unexplained' ? unexplainedLines[0] : undefined);
 
   // Causes: the key entry's first, then the other failures' and hints' by rank; the log's own lines
   // then move a cause forward (supportedBy) or out (ruledOutBy).
   const causes: ExplainedCause[] = [];
   const ruledOut: RuledOutCause[] = [];
   if (verdict === 'failure' || verdict === 'hint') {
-    const sources = [found[keyIndex]!, ...found.filter((f, i) => i !== keyIndex && f.entry.kind !== 'success')];
+    const sources = [
+      found[keyIndex]!,
+      ...found.filter((f, i) => i !== keyIndex && f.entry.kind !== 'success'),
+    ];
     const seen = new Set<string>();
     const supported: ExplainedCause[] = [];
     for (const { entry, lines } of sources) {
@@ -286,7 +282,9 @@ function unexplained(
   for (const tool of which) {
     for (const test of tool.errorLines) {
       for (const line of log.find(test, UNEXPLAINED_SCAN).lines) {
-        const isKnown = kb.entries.some((entry) => entry.signatures.some((sig) => matchesLine(sig, line.text)));
+        const isKnown = kb.entries.some((entry) =>
+          entry.signatures.some((sig) => matchesLine(sig, line.text)),
+        );
         if (!isKnown) unknown.set(line.number, line);
       }
     }

@@ -71,7 +71,9 @@ export function loadKnowledgeBase(data: unknown): KnowledgeBase {
     throw new BadInputError(
       'knowledge-base-invalid',
       `The log knowledge base is invalid: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? `; and ${problems.length - 10} more` : ''}`,
-      { hint: 'Fix the entries named (src/doctor/log/knowledge/); the schema is in src/doctor/log/schema.ts.' },
+      {
+        hint: 'Fix the entries named (src/doctor/log/knowledge/); the schema is in src/doctor/log/schema.ts.',
+      },
     );
   }
   const kb = parsed.data;

@@ -35,7 +35,8 @@ export class LogText {
   line(number: number): LogLine {
     const start = this.lineStarts[number - 1] ?? this.text.length;
     const next = this.lineStarts[number];
-    let end = next === undefined ? this.text.length : next - 1;
+    let end =
+      next !== undefined ? next - 1 : this.text.endsWith('\n') ? this.text.length - 1 : this.text.length;
     if (end > start && this.text[end - 1] === '\r') end--;
     return { number, text: this.text.slice(start, Math.min(end, start + MAX_LINE_CHARS)) };
   }

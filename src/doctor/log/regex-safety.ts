@@ -39,11 +39,12 @@ export function unsafePatternReason(pattern: string): string | undefined {
     if (c === ')') {
       const inner = riskyInside.pop() ?? false;
       const next = pattern[i + 1];
-      const groupQuantified = next === '*' || next === '+' || (next === '{' && /^\{\d+(,\d*)?\}/.test(pattern.slice(i + 1)));
-      if (inner && groupQuantified) return 'a quantified group contains a quantifier or an alternation (nested repetition)';
+      const groupQuantified =
+        next === '*' || next === '+' || (next === '{' && /^\{\d+(,\d*)?\}/.test(pattern.slice(i + 1)));
+      if (inner && groupQuantified)
+        return 'a quantified group contains a quantifier or an alternation (nested repetition)';
       // The group's own quantifier counts as a quantifier inside the enclosing group.
-      if ((inner || groupQuantified) && riskyInside.length > 0)
-        riskyInside[riskyInside.length - 1] = true;
+      if ((inner || groupQuantified) && riskyInside.length > 0) riskyInside[riskyInside.length - 1] = true;
       continue;
     }
     if (quantifier && riskyInside.length > 0) riskyInside[riskyInside.length - 1] = true;

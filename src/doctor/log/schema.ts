@@ -45,16 +45,22 @@ export const LineTestSchema = z
     const fold = (s: string) => (test.ignoreCase === true ? s.toLowerCase() : s);
     test.examples.forEach((example, i) => {
       if (!fold(example).includes(fold(test.contains)))
-        ctx.addIssue({ code: 'custom', path: ['examples', i], message: `does not contain "${test.contains}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['examples', i],
+          message: `does not contain "${test.contains}"`,
+        });
       if (!regex.test(example))
-        ctx.addIssue({ code: 'custom', path: ['examples', i], message: `is not matched by /${test.pattern}/` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['examples', i],
+          message: `is not matched by /${test.pattern}/`,
+        });
     });
   });
 
 /** A line elsewhere in the log that changes a cause's likelihood, and why. */
-export const EvidenceTestSchema = z
-  .object({ test: LineTestSchema, reason: z.string().min(1) })
-  .strict();
+export const EvidenceTestSchema = z.object({ test: LineTestSchema, reason: z.string().min(1) }).strict();
 
 export const CauseSchema = z
   .object({
@@ -137,7 +143,11 @@ export const KnowledgeBaseSchema = z
     kb.entries.forEach((entry, i) => {
       for (const tool of entry.tools)
         if (!tools.has(tool))
-          ctx.addIssue({ code: 'custom', path: ['entries', i, 'tools'], message: `no tool ${tool} in tools` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['entries', i, 'tools'],
+            message: `no tool ${tool} in tools`,
+          });
     });
   });
 

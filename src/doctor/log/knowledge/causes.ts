@@ -71,14 +71,16 @@ export const WATCHDOG: CauseData = {
 
 export const RDP2: CauseData = {
   code: 'permanently-protected',
-  summary: 'Read protection level 2: the debug port is disabled for good; no tool can connect to this chip again.',
+  summary:
+    'Read protection level 2: the debug port is disabled for good; no tool can connect to this chip again.',
   tell: 'Nothing answers even under reset, with good wiring and power, and the chip still runs its firmware; it is the remaining possibility once the others are excluded.',
   command: 'swdkit doctor',
 };
 
 export const NRST: CauseData = {
-  summary: "NRST is not wired to the probe (or is held by the board's reset circuit), so the probe cannot reset or hold the chip.",
-  tell: 'Resets by NRST and connect under reset fail while a software reset (SYSRESETREQ) works; check the probe cable\'s NRST (pin 15 of a 20-pin ST-Link, T_NRST on a V3).',
+  summary:
+    "NRST is not wired to the probe (or is held by the board's reset circuit), so the probe cannot reset or hold the chip.",
+  tell: "Resets by NRST and connect under reset fail while a software reset (SYSRESETREQ) works; check the probe cable's NRST (pin 15 of a 20-pin ST-Link, T_NRST on a V3).",
   command: 'swdkit reset --method nrst',
 };
 
@@ -92,7 +94,8 @@ export const PROBE_BUSY: CauseData = {
 
 export const NO_PROBE: CauseData = {
   code: 'no-probe',
-  summary: 'No ST-Link is connected: unplugged, a charge-only cable, or a probe that has stopped answering USB.',
+  summary:
+    'No ST-Link is connected: unplugged, a charge-only cable, or a probe that has stopped answering USB.',
   tell: '`swdkit list` shows no probe (`lsusb` shows no 0483:3748/374b/374e/374f/3752/3753/3754); re-plug the probe.',
   command: 'swdkit list',
 };
@@ -108,7 +111,7 @@ export const PERMISSION: CauseData = {
 export const PROBE_FIRMWARE_OLD: CauseData = {
   code: 'probe-firmware-old',
   summary: "The ST-Link's firmware is too old for what the tool asked.",
-  tell: '`swdkit info` prints the firmware version (V2J<n>: below J24 many tools refuse features); ST\'s STLinkUpgrade (STSW-LINK007) updates it.',
+  tell: "`swdkit info` prints the firmware version (V2J<n>: below J24 many tools refuse features); ST's STLinkUpgrade (STSW-LINK007) updates it.",
   command: 'swdkit info',
 };
 

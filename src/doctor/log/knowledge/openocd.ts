@@ -78,7 +78,10 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
       },
     ],
     causes: [PERMISSION],
-    next: { command: 'swdkit list', why: 'it shows the inaccessible probe and prints the udev rule that fixes it' },
+    next: {
+      command: 'swdkit list',
+      why: 'it shows the inaccessible probe and prints the udev rule that fixes it',
+    },
   },
   {
     id: 'openocd-libusb-busy',
@@ -122,8 +125,8 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
       {
         code: 'no-probe',
         summary:
-          'No stlink-server (`swdkit server`, `swdkit sim` or ST\'s) is running on the port OpenOCD was given (7184 unless set).',
-        tell: '`swdkit list` shows USB probes and a server on 127.0.0.1:7184; a different port in `hla_stlink_backend tcp PORT` must match the server\'s.',
+          "No stlink-server (`swdkit server`, `swdkit sim` or ST's) is running on the port OpenOCD was given (7184 unless set).",
+        tell: "`swdkit list` shows USB probes and a server on 127.0.0.1:7184; a different port in `hla_stlink_backend tcp PORT` must match the server's.",
         command: 'swdkit server',
       },
     ],
@@ -139,8 +142,16 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     source: 'documented',
     reference: 'OpenOCD 0.12 strings: "open failed", "no ST-LINK detected"',
     signatures: [
-      { contains: 'open failed', pattern: String.raw`^(?:Error: )?open failed\s*$`, examples: ['Error: open failed'] },
-      { contains: 'no ST-LINK detected', pattern: String.raw`no ST-LINK detected`, examples: ['Error: no ST-LINK detected'] },
+      {
+        contains: 'open failed',
+        pattern: String.raw`^(?:Error: )?open failed\s*$`,
+        examples: ['Error: open failed'],
+      },
+      {
+        contains: 'no ST-LINK detected',
+        pattern: String.raw`no ST-LINK detected`,
+        examples: ['Error: no ST-LINK detected'],
+      },
       {
         contains: 'ST-LINK open failed',
         pattern: String.raw`ST-LINK open failed \((?:serial|vid/pid) mismatch\)`,
@@ -148,7 +159,10 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
       },
     ],
     causes: [NO_PROBE, PERMISSION, PROBE_BUSY],
-    next: { command: 'swdkit list', why: 'it lists the ST-Links on USB, which cannot be opened and who holds a busy one' },
+    next: {
+      command: 'swdkit list',
+      why: 'it lists the ST-Links on USB, which cannot be opened and who holds a busy one',
+    },
   },
   {
     id: 'openocd-wrong-target-config',
@@ -160,12 +174,21 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
       "The SW-DP answered with an IDCODE the target configuration does not expect (0x2ba01477 is a Cortex-M3/M4's; stm32f1x.cfg expects 0x1ba01477).",
     source: 'captured',
     signatures: [
-      { contains: 'UNEXPECTED idcode', pattern: String.raw`UNEXPECTED idcode: 0x[0-9a-f]{8}`, examples: ['Warn : UNEXPECTED idcode: 0x2ba01477'] },
-      { contains: 'expected 1 of', pattern: String.raw`expected \d+ of \d+: 0x[0-9a-f]{8}`, examples: ['Error: expected 1 of 1: 0x1ba01477'] },
+      {
+        contains: 'UNEXPECTED idcode',
+        pattern: String.raw`UNEXPECTED idcode: 0x[0-9a-f]{8}`,
+        examples: ['Warn : UNEXPECTED idcode: 0x2ba01477'],
+      },
+      {
+        contains: 'expected 1 of',
+        pattern: String.raw`expected \d+ of \d+: 0x[0-9a-f]{8}`,
+        examples: ['Error: expected 1 of 1: 0x1ba01477'],
+      },
     ],
     causes: [
       {
-        summary: 'The OpenOCD target file is for another chip family (e.g. target/stm32f1x.cfg on an STM32F4).',
+        summary:
+          'The OpenOCD target file is for another chip family (e.g. target/stm32f1x.cfg on an STM32F4).',
         tell: '`swdkit info` names the chip; for the STM32F4DISCOVERY use -f target/stm32f4x.cfg or -f board/stm32f4discovery.cfg.',
         command: 'swdkit info',
       },
@@ -181,7 +204,13 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     meaning:
       'The STM32F2/F4 flash driver could not erase: the flash is write-protected (nWRP) or read-protected (RDP level 1); OpenOCD prints the same line for both.',
     source: 'captured',
-    signatures: [{ contains: 'device protected', pattern: String.raw`stm32x device protected`, examples: ['Error: stm32x device protected'] }],
+    signatures: [
+      {
+        contains: 'device protected',
+        pattern: String.raw`stm32x device protected`,
+        examples: ['Error: stm32x device protected'],
+      },
+    ],
     causes: [WRITE_PROTECTED, READ_PROTECTED],
     next: { command: 'swdkit info', why: 'it shows the RDP level and the write-protected sectors' },
   },
@@ -253,11 +282,20 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     rank: 74,
     title: 'the stlink-server lost the probe',
     meaning:
-      'The stlink-server answered a command with an error status instead of the probe\'s reply: the probe behind it went away.',
+      "The stlink-server answered a command with an error status instead of the probe's reply: the probe behind it went away.",
     source: 'captured',
-    signatures: [{ contains: 'TCP error status', pattern: String.raw`TCP error status 0x[0-9a-f]+`, examples: ['Error: TCP error status 0x2001'] }],
+    signatures: [
+      {
+        contains: 'TCP error status',
+        pattern: String.raw`TCP error status 0x[0-9a-f]+`,
+        examples: ['Error: TCP error status 0x2001'],
+      },
+    ],
     causes: [USB_LINK_LOST],
-    next: { command: 'swdkit list', why: 'it shows whether the probe is still on USB and the server still running' },
+    next: {
+      command: 'swdkit list',
+      why: 'it shows whether the probe is still on USB and the server still running',
+    },
   },
   {
     id: 'openocd-lost-target',
@@ -329,7 +367,10 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
       {
         contains: 'flash write algorithm',
         pattern: String.raw`(?:error executing \w+ flash write algorithm|flash write algorithm aborted by target|Error executing flash write algorithm)`,
-        examples: ['Error: error executing stm32x flash write algorithm', 'Error: flash write algorithm aborted by target'],
+        examples: [
+          'Error: error executing stm32x flash write algorithm',
+          'Error: flash write algorithm aborted by target',
+        ],
       },
       {
         contains: 'error writing to flash',
@@ -338,7 +379,10 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
       },
     ],
     causes: [WRITE_PROTECTED, WATCHDOG, POWER_LOST, READ_PROTECTED],
-    next: { command: 'swdkit info', why: 'it shows the protection state; `swdkit flash` then names the sector that fails' },
+    next: {
+      command: 'swdkit info',
+      why: 'it shows the protection state; `swdkit flash` then names the sector that fails',
+    },
   },
   {
     id: 'openocd-failed-erasing',
@@ -349,7 +393,11 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     meaning: 'The flash driver could not erase the sectors the image needs.',
     source: 'captured',
     signatures: [
-      { contains: 'failed erasing sectors', pattern: String.raw`failed erasing sectors \d+ to \d+`, examples: ['Error: failed erasing sectors 0 to 0'] },
+      {
+        contains: 'failed erasing sectors',
+        pattern: String.raw`failed erasing sectors \d+ to \d+`,
+        examples: ['Error: failed erasing sectors 0 to 0'],
+      },
     ],
     causes: [WRITE_PROTECTED, READ_PROTECTED, POWER_LOST],
     next: { command: 'swdkit info', why: 'it shows the RDP level and the write-protected sectors' },
@@ -360,9 +408,16 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     kind: 'failure',
     rank: 45,
     title: 'the flash could not be identified',
-    meaning: 'The flash driver could not read the chip\'s identity or flash size, usually because the target stopped answering.',
+    meaning:
+      "The flash driver could not read the chip's identity or flash size, usually because the target stopped answering.",
     source: 'captured',
-    signatures: [{ contains: 'auto_probe failed', pattern: String.raw`auto_probe failed`, examples: ['Error: auto_probe failed'] }],
+    signatures: [
+      {
+        contains: 'auto_probe failed',
+        pattern: String.raw`auto_probe failed`,
+        examples: ['Error: auto_probe failed'],
+      },
+    ],
     causes: [POWER_LOST, LOW_POWER, SWD_PINS, USB_LINK_LOST],
     next: DOCTOR,
   },
@@ -394,8 +449,15 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     meaning:
       "`program`'s reset step failed. It is usually the consequence of an earlier failure (the target not answering), not a cause of its own.",
     source: 'documented',
-    reference: 'OpenOCD 0.12 startup.tcl: program_error "** Unable to reset target **"; the seed report of issue 14',
-    signatures: [{ contains: 'Unable to reset target', pattern: String.raw`\*\* Unable to reset target \*\*`, examples: ['** Unable to reset target **'] }],
+    reference:
+      'OpenOCD 0.12 startup.tcl: program_error "** Unable to reset target **"; the seed report of issue 14',
+    signatures: [
+      {
+        contains: 'Unable to reset target',
+        pattern: String.raw`\*\* Unable to reset target \*\*`,
+        examples: ['** Unable to reset target **'],
+      },
+    ],
     causes: [SWD_PINS, LOW_POWER, NRST, WIRING],
     next: DOCTOR,
   },
@@ -405,9 +467,15 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     kind: 'failure',
     rank: 20,
     title: 'programming failed',
-    meaning: "`program` gave up; the reason is in an earlier line.",
+    meaning: '`program` gave up; the reason is in an earlier line.',
     source: 'captured',
-    signatures: [{ contains: 'Programming Failed', pattern: String.raw`\*\* Programming Failed \*\*`, examples: ['** Programming Failed **'] }],
+    signatures: [
+      {
+        contains: 'Programming Failed',
+        pattern: String.raw`\*\* Programming Failed \*\*`,
+        examples: ['** Programming Failed **'],
+      },
+    ],
     causes: [WRITE_PROTECTED, READ_PROTECTED, POWER_LOST],
     next: DOCTOR,
   },
@@ -419,7 +487,13 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     title: 'OpenOCD could not initialise',
     meaning: 'OpenOCD stopped before it reached the target; the reason is in an earlier line.',
     source: 'captured',
-    signatures: [{ contains: 'OpenOCD init failed', pattern: String.raw`\*\* OpenOCD init failed \*\*`, examples: ['** OpenOCD init failed **'] }],
+    signatures: [
+      {
+        contains: 'OpenOCD init failed',
+        pattern: String.raw`\*\* OpenOCD init failed \*\*`,
+        examples: ['** OpenOCD init failed **'],
+      },
+    ],
     causes: [NO_PROBE, WIRING],
     next: DOCTOR,
   },
@@ -439,8 +513,14 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
         examples: ['xPSR: 0x01000000 pc: 0xfffffffe msp: 0xfffffffc'],
       },
     ],
-    causes: [{ ...FLASH_EMPTY, supportedBy: [] }, { ...READ_PROTECTED, supportedBy: [] }],
-    next: { command: 'swdkit info', why: 'it shows the RDP level: 0 means the flash is simply empty, 1 that it is protected' },
+    causes: [
+      { ...FLASH_EMPTY, supportedBy: [] },
+      { ...READ_PROTECTED, supportedBy: [] },
+    ],
+    next: {
+      command: 'swdkit info',
+      why: 'it shows the RDP level: 0 means the flash is simply empty, 1 that it is protected',
+    },
   },
   {
     id: 'openocd-thumb-bit-clear',
@@ -478,7 +558,7 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
       },
     ],
     causes: [PROBE_FIRMWARE_OLD],
-    next: { command: 'swdkit info', why: 'it prints the firmware version; ST\'s STLinkUpgrade updates it' },
+    next: { command: 'swdkit info', why: "it prints the firmware version; ST's STLinkUpgrade updates it" },
   },
   {
     id: 'openocd-halted',
@@ -486,7 +566,8 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     kind: 'success',
     rank: 3,
     title: 'connected and halted the core',
-    meaning: 'OpenOCD reached the target over SWD and halted its core; the line after it gives the registers.',
+    meaning:
+      'OpenOCD reached the target over SWD and halted its core; the line after it gives the registers.',
     source: 'captured',
     signatures: [
       {
@@ -509,7 +590,13 @@ export const OPENOCD_ENTRIES: readonly EntryData[] = [
     title: 'programmed and verified',
     meaning: 'OpenOCD programmed the image and the verify step found it intact.',
     source: 'captured',
-    signatures: [{ contains: 'Verified OK', pattern: String.raw`\*\* Verified OK \*\*`, examples: ['** Verified OK **'] }],
+    signatures: [
+      {
+        contains: 'Verified OK',
+        pattern: String.raw`\*\* Verified OK \*\*`,
+        examples: ['** Verified OK **'],
+      },
+    ],
     causes: [],
     next: {
       command: 'swdkit doctor',

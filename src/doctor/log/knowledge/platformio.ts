@@ -22,6 +22,11 @@ export const PLATFORMIO_ENTRIES: readonly EntryData[] = [
         pattern: String.raw`^\*\*\* \[upload\] Error \d+`,
         examples: ['*** [upload] Error 1'],
       },
+      {
+        contains: '[FAILED]',
+        pattern: String.raw`=+ \[FAILED\] Took [\d.]+ seconds =+`,
+        examples: ['========================= [FAILED] Took 6.03 seconds ========================='],
+      },
     ],
     causes: [WIRING, PROBE_BUSY, NO_PROBE],
     next: {

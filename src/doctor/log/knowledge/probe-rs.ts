@@ -3,7 +3,17 @@
  * installed here; the messages come from its users' reports.
  */
 import type { EntryData } from '../schema.js';
-import { LOW_POWER, NO_PROBE, NRST, PERMISSION, RDP2, SWD_PINS, SWD_SPEED, WATCHDOG, WIRING } from './causes.js';
+import {
+  LOW_POWER,
+  NO_PROBE,
+  NRST,
+  PERMISSION,
+  RDP2,
+  SWD_PINS,
+  SWD_SPEED,
+  WATCHDOG,
+  WIRING,
+} from './causes.js';
 
 export const PROBE_RS_ENTRIES: readonly EntryData[] = [
   {
@@ -15,7 +25,11 @@ export const PROBE_RS_ENTRIES: readonly EntryData[] = [
     meaning: 'probe-rs found no debug probe.',
     source: 'documented',
     signatures: [
-      { contains: 'No connected probes were found', pattern: String.raw`No connected probes were found`, examples: ['Error: No connected probes were found.'] },
+      {
+        contains: 'No connected probes were found',
+        pattern: String.raw`No connected probes were found`,
+        examples: ['Error: No connected probes were found.'],
+      },
     ],
     causes: [NO_PROBE, PERMISSION],
     next: { command: 'swdkit list', why: 'it lists the ST-Links on USB and says which cannot be opened' },
@@ -26,7 +40,7 @@ export const PROBE_RS_ENTRIES: readonly EntryData[] = [
     kind: 'failure',
     rank: 88,
     title: 'no usable USB driver for the probe',
-    meaning: 'On Windows, the probe has no driver probe-rs can use (WinUSB or ST\'s).',
+    meaning: "On Windows, the probe has no driver probe-rs can use (WinUSB or ST's).",
     source: 'documented',
     reference: 'probe-rs/probe-rs issue #2848',
     signatures: [
@@ -52,11 +66,16 @@ export const PROBE_RS_ENTRIES: readonly EntryData[] = [
       {
         contains: 'Timeout while attaching to target under reset',
         pattern: String.raw`Timeout while attaching to target under reset`,
-        examples: ['    0: Timeout while attaching to target under reset. This can happen if the target is not responding to the reset sequence.'],
+        examples: [
+          '    0: Timeout while attaching to target under reset. This can happen if the target is not responding to the reset sequence.',
+        ],
       },
     ],
     causes: [NRST, WIRING, RDP2],
-    next: { command: 'swdkit doctor', why: 'it checks the voltage, the SW-DP at several clocks and under reset' },
+    next: {
+      command: 'swdkit doctor',
+      why: 'it checks the voltage, the SW-DP at several clocks and under reset',
+    },
   },
   {
     id: 'probe-rs-swd-protocol-error',
@@ -75,7 +94,10 @@ export const PROBE_RS_ENTRIES: readonly EntryData[] = [
       },
     ],
     causes: [SWD_PINS, LOW_POWER, WIRING, SWD_SPEED],
-    next: { command: 'swdkit doctor', why: "it tells these causes apart (probe-rs's own fix: --connect-under-reset)" },
+    next: {
+      command: 'swdkit doctor',
+      why: "it tells these causes apart (probe-rs's own fix: --connect-under-reset)",
+    },
   },
   {
     id: 'probe-rs-dp-wait',
@@ -87,7 +109,11 @@ export const PROBE_RS_ENTRIES: readonly EntryData[] = [
     source: 'documented',
     reference: 'probe-rs/probe-rs issue #2850',
     signatures: [
-      { contains: 'SwdDpWait', pattern: String.raw`(?:status|got) SwdDpWait`, examples: ['    3: Command failed with status SwdDpWait'] },
+      {
+        contains: 'SwdDpWait',
+        pattern: String.raw`(?:status|got) SwdDpWait`,
+        examples: ['    3: Command failed with status SwdDpWait'],
+      },
     ],
     causes: [LOW_POWER, WATCHDOG, SWD_SPEED],
     next: { command: 'swdkit doctor', why: 'it tells these causes apart with evidence' },
@@ -109,6 +135,9 @@ export const PROBE_RS_ENTRIES: readonly EntryData[] = [
       },
     ],
     causes: [SWD_PINS, LOW_POWER, WIRING, SWD_SPEED],
-    next: { command: 'swdkit doctor', why: "it tells these causes apart (probe-rs's own fix: --connect-under-reset)" },
+    next: {
+      command: 'swdkit doctor',
+      why: "it tells these causes apart (probe-rs's own fix: --connect-under-reset)",
+    },
   },
 ];

@@ -34,10 +34,17 @@ export const PYOCD_ENTRIES: readonly EntryData[] = [
     source: 'documented',
     reference: 'swdkit notes on pyOCD: "STLink error (22): DP error"',
     signatures: [
-      { contains: 'DP error', pattern: String.raw`STLink error \(\d+\): DP error`, examples: ['0001234 C STLink error (22): DP error [__main__]'] },
+      {
+        contains: 'DP error',
+        pattern: String.raw`STLink error \(\d+\): DP error`,
+        examples: ['0001234 C STLink error (22): DP error [__main__]'],
+      },
     ],
     causes: [SWD_PINS, LOW_POWER, WIRING, SWD_SPEED],
-    next: { command: 'swdkit doctor', why: "it tells these causes apart (pyOCD's own fix: --connect under-reset)" },
+    next: {
+      command: 'swdkit doctor',
+      why: "it tells these causes apart (pyOCD's own fix: --connect under-reset)",
+    },
   },
   {
     id: 'pyocd-dp-wait',
@@ -45,11 +52,16 @@ export const PYOCD_ENTRIES: readonly EntryData[] = [
     kind: 'failure',
     rank: 72,
     title: 'the target keeps answering WAIT',
-    meaning: 'The SW-DP answered WAIT until the probe gave up: the debug logic is stalled, often by a low-power mode or a core being reset.',
+    meaning:
+      'The SW-DP answered WAIT until the probe gave up: the debug logic is stalled, often by a low-power mode or a core being reset.',
     source: 'documented',
     reference: 'pyocd/pyOCD issue #714',
     signatures: [
-      { contains: 'DP wait', pattern: String.raw`STLink error \(\d+\): DP wait`, examples: ['0002309:CRITICAL:__main__:STLink error (20): DP wait'] },
+      {
+        contains: 'DP wait',
+        pattern: String.raw`STLink error \(\d+\): DP wait`,
+        examples: ['0002309:CRITICAL:__main__:STLink error (20): DP wait'],
+      },
     ],
     causes: [LOW_POWER, WATCHDOG, SWD_SPEED],
     next: { command: 'swdkit doctor', why: 'it tells these causes apart with evidence' },

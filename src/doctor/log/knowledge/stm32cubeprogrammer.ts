@@ -29,7 +29,11 @@ export const CUBEPROGRAMMER_ENTRIES: readonly EntryData[] = [
     meaning: 'STM32CubeProgrammer found no debug probe on USB.',
     source: 'documented',
     signatures: [
-      { contains: 'No debug probe detected', pattern: String.raw`No debug probe detected`, examples: ['Error: No debug probe detected.'] },
+      {
+        contains: 'No debug probe detected',
+        pattern: String.raw`No debug probe detected`,
+        examples: ['Error: No debug probe detected.'],
+      },
     ],
     causes: [NO_PROBE],
     next: { command: 'swdkit list', why: 'it lists the ST-Links on USB and says which cannot be opened' },
@@ -58,10 +62,16 @@ export const CUBEPROGRAMMER_ENTRIES: readonly EntryData[] = [
     kind: 'failure',
     rank: 82,
     title: 'the target does not answer over SWD',
-    meaning: 'STM32CubeProgrammer could not read the core\'s ID: the SW-DP did not answer.',
+    meaning: "STM32CubeProgrammer could not read the core's ID: the SW-DP did not answer.",
     source: 'documented',
     reference: 'community.st.com: "No STM32 target found" threads',
-    signatures: [{ contains: 'Unable to get core ID', pattern: String.raw`Unable to get core ID`, examples: ['11:15:28 : Error: Unable to get core ID'] }],
+    signatures: [
+      {
+        contains: 'Unable to get core ID',
+        pattern: String.raw`Unable to get core ID`,
+        examples: ['11:15:28 : Error: Unable to get core ID'],
+      },
+    ],
     causes: [SWD_PINS, LOW_POWER, WIRING, SWD_SPEED, NO_TARGET_POWER, RDP2],
     next: { command: 'swdkit doctor', why: UNDER_RESET_FIX },
   },
@@ -74,7 +84,13 @@ export const CUBEPROGRAMMER_ENTRIES: readonly EntryData[] = [
     meaning: 'STM32CubeProgrammer reached the probe but no STM32 answered behind it.',
     source: 'documented',
     reference: 'community.st.com: "No STM32 target found" threads',
-    signatures: [{ contains: 'No STM32 target found', pattern: String.raw`No STM32 target found`, examples: ['Error: No STM32 target found!'] }],
+    signatures: [
+      {
+        contains: 'No STM32 target found',
+        pattern: String.raw`No STM32 target found`,
+        examples: ['Error: No STM32 target found!'],
+      },
+    ],
     causes: [SWD_PINS, LOW_POWER, WIRING, SWD_SPEED, NO_TARGET_POWER, RDP2],
     next: { command: 'swdkit doctor', why: UNDER_RESET_FIX },
   },
@@ -84,11 +100,17 @@ export const CUBEPROGRAMMER_ENTRIES: readonly EntryData[] = [
     kind: 'failure',
     rank: 60,
     title: 'erasing the flash failed',
-    meaning: 'The erase was refused; under read protection CubeProgrammer prints this twice and needs `-ob RDP=0xAA`.',
+    meaning:
+      'The erase was refused; under read protection CubeProgrammer prints this twice and needs `-ob RDP=0xAA`.',
     source: 'documented',
     reference: 'community.st.com: "STM32_Programmer_CLI should handle more situations"',
     signatures: [
-      { contains: 'failed to erase memory', pattern: String.raw`failed to erase memory`, ignoreCase: true, examples: ['Error: failed to erase memory'] },
+      {
+        contains: 'failed to erase memory',
+        pattern: String.raw`failed to erase memory`,
+        ignoreCase: true,
+        examples: ['Error: failed to erase memory'],
+      },
     ],
     causes: [READ_PROTECTED, WRITE_PROTECTED],
     next: { command: 'swdkit info', why: 'it shows the RDP level and the write-protected sectors' },
