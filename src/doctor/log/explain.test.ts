@@ -34,7 +34,9 @@ describe('explainLog', () => {
   });
 
   it('a 0 V target outranks the init failure it causes', () => {
-    const e = explainLog(`Info : Target voltage: 0.000000\nError: target voltage may be too low for reliable debugging\n${SEED}`);
+    const e = explainLog(
+      `Info : Target voltage: 0.000000\nError: target voltage may be too low for reliable debugging\n${SEED}`,
+    );
     assert.equal(e.key?.id, 'openocd-target-voltage-low');
     assert.equal(e.keyLine?.number, 1);
     assert.equal(e.causes[0]?.code, 'no-target-power');
@@ -51,7 +53,9 @@ describe('explainLog', () => {
   });
 
   it('an error line of a known tool that no entry knows: unexplained, that line quoted', () => {
-    const e = explainLog('Open On-Chip Debugger 0.12.0\nInfo : clock speed 2000 kHz\nError: the flux capacitor is empty\n');
+    const e = explainLog(
+      'Open On-Chip Debugger 0.12.0\nInfo : clock speed 2000 kHz\nError: the flux capacitor is empty\n',
+    );
     assert.equal(e.verdict, 'unexplained');
     assert.equal(e.tool?.id, 'openocd');
     assert.deepEqual(e.keyLine, { number: 3, text: 'Error: the flux capacitor is empty' });

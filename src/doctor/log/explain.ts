@@ -7,8 +7,9 @@ export type { LogLine } from './log-text.js';
 /**
  * - failure: a line the knowledge base knows says the run failed there;
  * - unexplained: lines look like errors, but none is known;
- * - success: the run did what it was asked (no failure line);
- * - hint: no failure, but a line says something wrong about the target (e.g. erased flash);
+ * - success: the run did what it was asked (no failure line, and no hint after the success line);
+ * - hint: no failure, but a line says something wrong about the target (e.g. erased flash), with no
+ *   success after it;
  * - unknown: nothing in the log is known;
  * - empty: no text at all.
  */
@@ -141,12 +142,16 @@ export function explainLog(text: string, kb: KnowledgeBase = defaultKnowledgeBas
   const failure = found.find((f) => f.entry.kind === 'failure');
   const success = found.find((f) => f.entry.kind === 'success');
   const hint = found.find((f) => f.entry.kind === 'hint');
+  // A hint before a success line is about what the run then fixed (a locked-up core before
+  // `program` replaced its firmware); a hint after it, or with none, is the news.
+  const successAfterHint =
+    success !== undefined && (hint === undefined || success.lines[0]!.number > hint.lines[0]!.number);
   const verdict: LogVerdict =
     failure !== undefined
       ? 'failure'
       : unexplainedCount > 0
         ? 'unexplained'
-        : success !== undefined
+        : successAfterHint
           ? 'success'
           : hint !== undefined
             ? 'hint'

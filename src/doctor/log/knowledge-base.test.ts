@@ -29,7 +29,14 @@ describe('the log knowledge base', () => {
     const kb = defaultKnowledgeBase();
     assert.ok(kb.entries.length >= 40, `${kb.entries.length} entries`);
     const tools = new Set(kb.entries.flatMap((e) => e.tools));
-    for (const tool of ['openocd', 'platformio', 'st-flash', 'stm32cubeprogrammer', 'pyocd', 'probe-rs'] as const)
+    for (const tool of [
+      'openocd',
+      'platformio',
+      'st-flash',
+      'stm32cubeprogrammer',
+      'pyocd',
+      'probe-rs',
+    ] as const)
       assert.ok(tools.has(tool), `an entry for ${tool}`);
   });
 
@@ -42,14 +49,20 @@ describe('the log knowledge base', () => {
 
   it('an example its own pattern does not match is refused', () => {
     rejects(
-      withFirstEntry((e) => ({ ...e, signatures: [{ ...e.signatures[0]!, examples: ['Error: something else, too low'] }] })),
+      withFirstEntry((e) => ({
+        ...e,
+        signatures: [{ ...e.signatures[0]!, examples: ['Error: something else, too low'] }],
+      })),
       /entries\.0\.signatures\.0\.examples\.0: (?:does not contain|is not matched)/,
     );
   });
 
   it('a nested repetition is refused as unsafe', () => {
     rejects(
-      withFirstEntry((e) => ({ ...e, signatures: [{ contains: 'aaa', pattern: '(a+)+b', examples: ['aaab'] }] })),
+      withFirstEntry((e) => ({
+        ...e,
+        signatures: [{ contains: 'aaa', pattern: '(a+)+b', examples: ['aaab'] }],
+      })),
       /unsafe pattern: a quantified group/,
     );
   });
@@ -66,12 +79,21 @@ describe('the log knowledge base', () => {
       }),
       /entries\.0\.next/,
     );
-    rejects(withFirstEntry((e) => ({ ...e, severity: 'high' })), /entries\.0/);
-    rejects({ ...KNOWLEDGE_BASE, entries: [KNOWLEDGE_BASE.entries[0]!, KNOWLEDGE_BASE.entries[0]!] }, /duplicate id/);
+    rejects(
+      withFirstEntry((e) => ({ ...e, severity: 'high' })),
+      /entries\.0/,
+    );
+    rejects(
+      { ...KNOWLEDGE_BASE, entries: [KNOWLEDGE_BASE.entries[0]!, KNOWLEDGE_BASE.entries[0]!] },
+      /duplicate id/,
+    );
   });
 
   it('a failure entry without causes is refused', () => {
-    rejects(withFirstEntry((e) => ({ ...e, causes: [] })), /a failure entry needs at least one cause/);
+    rejects(
+      withFirstEntry((e) => ({ ...e, causes: [] })),
+      /a failure entry needs at least one cause/,
+    );
   });
 });
 
@@ -87,7 +109,14 @@ describe('unsafePatternReason', () => {
   });
 
   it('refuses nested repetition, repeated alternation and backreferences', () => {
-    for (const pattern of ['(a+)+', String.raw`(\w*x)*y`, '(a|ab)*c', '(?:(?:a)+)+', String.raw`(a)\1`, '(x{2,})+'])
+    for (const pattern of [
+      '(a+)+',
+      String.raw`(\w*x)*y`,
+      '(a|ab)*c',
+      '(?:(?:a)+)+',
+      String.raw`(a)\1`,
+      '(x{2,})+',
+    ])
       assert.notEqual(unsafePatternReason(pattern), undefined, pattern);
   });
 });
