@@ -115,15 +115,16 @@ export function explainLog(text: string, kb: KnowledgeBase = defaultKnowledgeBas
       count += hit.count;
       lines.push(...hit.lines);
     }
-    if (count === 0) return [];
     lines.sort((a, b) => a.number - b.number);
-    return [{ entry, lines: dedupeLines(lines).slice(0, 5), count }];
+    const first = lines[0];
+    if (count === 0 || first === undefined) return [];
+    return [{ entry, first, lines: dedupeLines(lines).slice(0, 5), count }];
   });
   found.sort(
     (a, b) =>
       KIND_ORDER[a.entry.kind] - KIND_ORDER[b.entry.kind] ||
       b.entry.rank - a.entry.rank ||
-      (a.lines[0]?.number ?? 0) - (b.lines[0]?.number ?? 0),
+      a.first.number - b.first.number,
   );
   const matches: EntryMatch[] = found.map(({ entry, lines, count }) => ({
     id: entry.id,
@@ -145,7 +146,7 @@ export function explainLog(text: string, kb: KnowledgeBase = defaultKnowledgeBas
   // A hint before a success line is about what the run then fixed (a locked-up core before
   // `program` replaced its firmware); a hint after it, or with none, is the news.
   const successAfterHint =
-    success !== undefined && (hint === undefined || success.lines[0]!.number > hint.lines[0]!.number);
+    success !== undefined && (hint === undefined || success.first.number > hint.first.number);
   const verdict: LogVerdict =
     failure !== undefined
       ? 'failure'
@@ -168,17 +169,17 @@ export function explainLog(text: string, kb: KnowledgeBase = defaultKnowledgeBas
   const ruledOut: RuledOutCause[] = [];
   if (verdict === 'failure' || verdict === 'hint') {
     const sources = [
-      found[keyIndex]!,
-      ...found.filter((f, i) => i !== keyIndex && f.entry.kind !== 'success'),
+      ...(keyFound === undefined ? [] : [keyFound]),
+      ...found.filter((f) => f !== keyFound && f.entry.kind !== 'success'),
     ];
     const seen = new Set<string>();
     const supported: ExplainedCause[] = [];
-    for (const { entry, lines } of sources) {
+    for (const { entry, first } of sources) {
       for (const cause of entry.causes) {
         const identity = cause.code ?? cause.summary;
         if (seen.has(identity)) continue;
         seen.add(identity);
-        const base = causeOf(cause, entry, lines[0]!);
+        const base = causeOf(cause, entry, first);
         const against = firstEvidence(log, cause.ruledOutBy);
         if (against !== undefined) {
           ruledOut.push({ ...base, ruledOut: against });
@@ -241,7 +242,7 @@ function firstEvidence(
 }
 
 function dedupeLines(lines: readonly LogLine[]): LogLine[] {
-  return lines.filter((line, i) => i === 0 || lines[i - 1]!.number !== line.number);
+  return lines.filter((line, i) => i === 0 || lines[i - 1]?.number !== line.number);
 }
 
 /**
@@ -251,7 +252,7 @@ function dedupeLines(lines: readonly LogLine[]): LogLine[] {
 function detectTools(
   log: LogText,
   kb: KnowledgeBase,
-  found: readonly { entry: Entry; lines: readonly LogLine[] }[],
+  found: readonly { entry: Entry; first: LogLine }[],
 ): DetectedTool[] {
   const detected: (DetectedTool & { wrapper: boolean })[] = [];
   for (const tool of kb.tools) {
@@ -259,11 +260,11 @@ function detectTools(
     if (line !== undefined) detected.push({ id: tool.id, name: tool.name, line, wrapper: tool.wrapper });
   }
   if (detected.length === 0) {
-    for (const { entry, lines } of found) {
+    for (const { entry, first } of found) {
       if (entry.tools.length !== 1) continue;
       const tool = kb.tools.find((t) => t.id === entry.tools[0]);
       if (tool !== undefined && !detected.some((d) => d.id === tool.id))
-        detected.push({ id: tool.id, name: tool.name, line: lines[0]!, wrapper: tool.wrapper });
+        detected.push({ id: tool.id, name: tool.name, line: first, wrapper: tool.wrapper });
     }
   }
   detected.sort((a, b) => Number(b.wrapper) - Number(a.wrapper) || a.line.number - b.line.number);

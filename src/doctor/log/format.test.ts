@@ -54,10 +54,7 @@ describe('explanationJson', () => {
       assert.ok((DIAGNOSIS_CODES as readonly string[]).includes(d.code), d.code);
       assert.ok(d.command.length > 0);
       assert.equal(d.evidence[0]?.step, 'log');
-      assert.equal(
-        d.evidence[0]?.result,
-        'line 3: Error: init mode failed (unable to connect to the target)',
-      );
+      assert.equal(d.evidence[0].result, 'line 3: Error: init mode failed (unable to connect to the target)');
     }
     assert.equal(
       new Set(json.diagnoses.map((d) => d.code)).size,

@@ -171,7 +171,7 @@ export function formatExplanation(e: LogExplanation): string {
       const key = e.key;
       const what = e.verdict === 'failure' ? 'failed' : e.verdict === 'success' ? 'succeeded' : 'ran, but';
       out.push(
-        `${tool[0]!.toUpperCase()}${tool.slice(1)}: ${what}${key === undefined ? '' : ` — ${key.title}`}.`,
+        `${tool.charAt(0).toUpperCase()}${tool.slice(1)}: ${what}${key === undefined ? '' : ` — ${key.title}`}.`,
       );
       if (e.keyLine !== undefined) out.push(`The line that matters:`, quote(e.keyLine));
       if (key !== undefined) out.push(`  ${key.meaning}`);
