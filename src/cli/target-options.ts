@@ -4,7 +4,7 @@ import { parseSpeed } from './arguments.js';
 import { consentFrom, type ConsentOptions } from './consent.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { Interrupted } from './interrupted.js';
-import { openProbe, type OpenedProbe } from './open-probe.js';
+import { openProbe, type OpenedProbe, type ProbeAccess } from './open-probe.js';
 import type { Output } from './output.js';
 import { parseProbeSpec } from './probe-spec.js';
 import type { Consent, ConnectReport, Session } from '../session.js';
@@ -43,6 +43,15 @@ export interface Target {
   resumeOnExit: boolean;
 }
 
+/** How this command reaches probes: USB, the default server, where to look up a busy probe's holder. */
+export function probeAccess(context: CommandContext): ProbeAccess {
+  return {
+    usb: context.usb,
+    ...(context.defaultServer === undefined ? {} : { defaultServer: context.defaultServer }),
+    ...(context.procRoot === undefined ? {} : { procRoot: context.procRoot }),
+  };
+}
+
 /** How long a command that lost its probe to Ctrl-C gets to say what it left behind. */
 const INTERRUPT_GRACE_MS = 3000;
 
@@ -69,10 +78,7 @@ export async function withTarget<T>(
 ): Promise<T> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const output = context.output(command);
-  const probe = await openProbe(globals.probe, {
-    usb: context.usb,
-    ...(context.defaultServer === undefined ? {} : { defaultServer: context.defaultServer }),
-  });
+  const probe = await openProbe(globals.probe, probeAccess(context));
   output.verbose(1, `probe: ${probe.description}`);
   const stop = stopRequest();
   const signal = { interrupted: false };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { registerControl } from './control.js';
+import { registerDoctor } from './doctor.js';
 import { registerErase } from './erase.js';
 import { registerFlash } from './flash.js';
 import { registerInfo } from './info.js';
@@ -17,4 +18,5 @@ export function registerTargetCommands(program: Command, context: CommandContext
   registerControl(program, context);
   registerProtection(program, context);
   registerInit(program, context);
+  registerDoctor(program, context);
 }
