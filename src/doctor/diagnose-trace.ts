@@ -22,7 +22,8 @@ export function hardFaultDiagnosis(
 ): Diagnosis {
   // A jump through a bad pointer faults at an address with no code: the caller (LR) is what to fix.
   const at = locate(frame.pc);
-  const caller = locate(frame.lr & ~1);
+  // LR is the return address: the call itself is the instruction before it.
+  const caller = locate((frame.lr & ~1) - 2);
   const location = at.function === undefined && caller.function !== undefined ? { ...caller, pc: frame.pc } : at;
   const from = location === at ? '' : `, called from ${where(caller)}`;
   const vectors = vectorProblems.length > 0 ? ` The vector table is wrong: ${vectorProblems.join('; ')}.` : '';

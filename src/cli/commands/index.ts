@@ -8,6 +8,7 @@ import { registerInfo } from './info.js';
 import { registerInit } from './init.js';
 import { registerMemory } from './memory.js';
 import { registerProtection } from './protection.js';
+import { registerRecover } from './recover.js';
 
 /** The commands that talk to a target through a session (--probe, --connect, --speed, --yes). */
 export function registerTargetCommands(program: Command, context: CommandContext): void {
@@ -19,4 +20,5 @@ export function registerTargetCommands(program: Command, context: CommandContext
   registerProtection(program, context);
   registerInit(program, context);
   registerDoctor(program, context);
+  registerRecover(program, context);
 }
