@@ -122,7 +122,7 @@ export function registerFlash(program: Command, context: CommandContext): void {
             seconds: options.showLeds,
           });
         }
-      });
+      }, { verdict: true });
     });
 }
 

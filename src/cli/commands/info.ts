@@ -67,7 +67,7 @@ export function registerInfo(program: Command, context: CommandContext): void {
           },
         };
         return info;
-      });
+      }, { verdict: true });
       context.output(command).result(result, renderInfo);
     });
 }
