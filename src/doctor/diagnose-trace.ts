@@ -26,10 +26,12 @@ export function hardFaultDiagnosis(
   const caller = locate((frame.lr & ~1) - 2);
   const location = at.function === undefined && caller.function !== undefined ? { ...caller, pc: frame.pc } : at;
   const from = location === at ? '' : `, called from ${where(caller)}`;
-  const vectors = vectorProblems.length > 0 ? ` The vector table is wrong: ${vectorProblems.join('; ')}.` : '';
   return {
     code: 'hard-fault',
-    summary: `The firmware takes a HardFault at ${where(at)}${from}: ${fault.summary}.${vectors}`,
+    summary:
+      vectorProblems.length > 0
+        ? `The vector table is wrong (${vectorProblems.join('; ')}): the core takes a HardFault at ${where(at)} before the program runs: ${fault.summary}.`
+        : `The firmware takes a HardFault at ${where(at)}${from}: ${fault.summary}.`,
     evidence,
     location,
     command: 'swdkit regs',

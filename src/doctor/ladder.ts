@@ -319,7 +319,7 @@ async function attached(ladder: Ladder, session: Session, clock: Clock, locate: 
       const trace = await traceFromReset(core, session.stlink, clock, traceMs);
       trace.evidence.forEach((e) => ladder.record(e));
       if (trace.finding.kind === 'hard-fault') {
-        ladder.causes.push(hardFaultDiagnosis(trace.finding.frame, trace.finding.fault, [stateEvidence, halted, ...trace.evidence], locate, vectorProblems));
+        ladder.causes.push(hardFaultDiagnosis(trace.finding.frame, trace.finding.fault, [stateEvidence, ...ladder.steps.filter((s) => s.step === 'vector-table' && !s.ok), halted, ...trace.evidence], locate, vectorProblems));
       } else {
         ladder.causes.push({
           code: 'hard-fault',
