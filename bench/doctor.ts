@@ -16,7 +16,9 @@ export async function benchDoctor(samples = 5): Promise<BenchResult[]> {
       const start = performance.now();
       const r = await cli(['--json', '--probe', `sim:firmware=${firmwareElf(firmware)}`, 'doctor']);
       walls.push(performance.now() - start);
-      const report = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { diagnoses?: { code: string }[] };
+      const report = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+        diagnoses?: { code: string }[];
+      };
       code = report.diagnoses?.[0]?.code ?? `exit ${r.status}`;
     }
     results.push({

@@ -191,7 +191,8 @@ async function openDefault(access: ProbeAccess): Promise<OpenedProbe> {
     tried.push(`USB: ${asSwdkitError(error).message}`);
   }
   const [only] = found;
-  if (found.length === 1 && only !== undefined) return openUsb(access.usb, only.identity.serial, access.procRoot);
+  if (found.length === 1 && only !== undefined)
+    return openUsb(access.usb, only.identity.serial, access.procRoot);
   if (found.length === 0 && tried.length === 0) tried.push('USB: no ST-Link is connected');
   if (found.length > 1) {
     tried.push(

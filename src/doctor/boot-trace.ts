@@ -84,11 +84,29 @@ export interface TraceResult {
 }
 
 const REGISTER_NAMES: readonly CoreRegisterName[] = [
-  'r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'sp', 'lr', 'pc',
+  'r0',
+  'r1',
+  'r2',
+  'r3',
+  'r4',
+  'r5',
+  'r6',
+  'r7',
+  'r8',
+  'r9',
+  'r10',
+  'r11',
+  'r12',
+  'sp',
+  'lr',
+  'pc',
 ];
 
 /** Which SWD pins a GPIOA_MODER or GPIOA_AFRH word takes out of the SW-DP's function. */
-function pinsTaken(register: WatchedName, written: { mask: number; value: number }): { name: string; signal: string; now: string }[] {
+function pinsTaken(
+  register: WatchedName,
+  written: { mask: number; value: number },
+): { name: string; signal: string; now: string }[] {
   const taken: { name: string; signal: string; now: string }[] = [];
   for (const pin of SWD_PINS) {
     if (register === 'GPIOA_MODER') {
@@ -119,7 +137,10 @@ async function readWrite(
     register: (i) => core.readRegister(REGISTER_NAMES[i] ?? 'pc'),
   });
   if (store === undefined) {
-    return { write: { pc: haltPc, register, value: now, decoded: false }, written: { mask: 0xffff_ffff, value: now } };
+    return {
+      write: { pc: haltPc, register, value: now, decoded: false },
+      written: { mask: 0xffff_ffff, value: now },
+    };
   }
   const written = storedBits(store, address, await core.readRegister(REGISTER_NAMES[store.rt] ?? 'pc'));
   const value = ((now & ~written.mask) | written.value) >>> 0;
@@ -149,7 +170,8 @@ export async function traceFromReset(
   const dbgmcu = (await stlink.read32(DBGMCU_CR_ADDRESS)) >>> 0;
   evidence.push({
     step: 'trace-setup',
-    tried: 'with the core halted at the reset vector: DBGMCU_CR low-power debug bits and the watchdog freezes set, PA13/PA14 locked (GPIOA_LCKR), HardFault caught (DEMCR.VC_HARDERR), DWT write watchpoints set',
+    tried:
+      'with the core halted at the reset vector: DBGMCU_CR low-power debug bits and the watchdog freezes set, PA13/PA14 locked (GPIOA_LCKR), HardFault caught (DEMCR.VC_HARDERR), DWT write watchpoints set',
     result: `DBGMCU_CR ${hex32(dbgmcu)}; SWD pins ${locked ? 'locked' : 'NOT locked (GPIOA_LCKR did not take the key)'}; watching writes to ${armed.map((w) => w.name).join(', ')} (${comparators} DWT comparators)`,
     ok: true,
     data: { dbgmcuCr: dbgmcu, swdPinsLocked: locked, watched: armed.map((w) => w.name) },
@@ -188,7 +210,11 @@ export async function traceFromReset(
       const reason = await core.haltReason();
       const pc = await core.readRegister('pc');
       if (reason.causes.includes('vector-catch')) {
-        finding = { kind: 'hard-fault', frame: await stackedFrame(core, stlink), fault: await core.faultStatus() };
+        finding = {
+          kind: 'hard-fault',
+          frame: await stackedFrame(core, stlink),
+          fault: await core.faultStatus(),
+        };
         break;
       }
       if (!reason.causes.includes('watchpoint')) {
@@ -207,7 +233,13 @@ export async function traceFromReset(
         } else if (watched.name === 'SCB_SCR' && write.value & SCR.SLEEPDEEP) {
           const pwrCr = (await stlink.read32(PWR_CR_ADDRESS)) >>> 0;
           const dbgmcuCr = (await stlink.read32(DBGMCU_CR_ADDRESS)) >>> 0;
-          finding = { kind: 'low-power', mode: pwrCr & PWR_CR.PDDS ? 'standby' : 'stop', write, pwrCr, dbgmcuCr };
+          finding = {
+            kind: 'low-power',
+            mode: pwrCr & PWR_CR.PDDS ? 'standby' : 'stop',
+            write,
+            pwrCr,
+            dbgmcuCr,
+          };
         }
         if (finding !== undefined) break;
       }
@@ -239,7 +271,10 @@ function describeWrite(w: TracedWrite): string {
 }
 
 function describeTrace(finding: TraceFinding, writes: readonly TracedWrite[]): string {
-  const before = writes.length > 1 ? ` (after ${writes.length - 1} harmless write${writes.length > 2 ? 's' : ''}: ${writes.slice(0, -1).map(describeWrite).join('; ')})` : '';
+  const before =
+    writes.length > 1
+      ? ` (after ${writes.length - 1} harmless write${writes.length > 2 ? 's' : ''}: ${writes.slice(0, -1).map(describeWrite).join('; ')})`
+      : '';
   switch (finding.kind) {
     case 'swd-pins':
       return `${describeWrite(finding.write)}: ${finding.pins.map((p) => `${p.name} (${p.signal}) becomes ${p.now}`).join(', ')}${before}`;

@@ -24,7 +24,8 @@ export function hardFaultDiagnosis(
   const at = locate(frame.pc);
   // LR is the return address: the call itself is the instruction before it.
   const caller = locate((frame.lr & ~1) - 2);
-  const location = at.function === undefined && caller.function !== undefined ? { ...caller, pc: frame.pc } : at;
+  const location =
+    at.function === undefined && caller.function !== undefined ? { ...caller, pc: frame.pc } : at;
   const from = location === at ? '' : `, called from ${where(caller)}`;
   return {
     code: 'hard-fault',
@@ -45,7 +46,8 @@ export function lockupDiagnosis(
   evidence: readonly Evidence[],
   vectorProblems: readonly string[],
 ): Diagnosis {
-  const vectors = vectorProblems.length > 0 ? ` The vector table is wrong: ${vectorProblems.join('; ')}.` : '';
+  const vectors =
+    vectorProblems.length > 0 ? ` The vector table is wrong: ${vectorProblems.join('; ')}.` : '';
   return {
     code: 'core-lockup',
     summary: `The core is locked up (a fault inside the HardFault handler, PC ${hex32(pc)}): ${fault.summary}.${vectors}`,
@@ -78,7 +80,10 @@ export function traceDiagnosis(
     case 'low-power': {
       const location = locate(finding.write.pc);
       const mode = finding.mode === 'standby' ? 'Standby' : 'Stop';
-      const cleared = (finding.dbgmcuCr & 0x6) !== 0x6 ? ' with DBGMCU_CR cleared, so the debug logic is not kept alive' : '';
+      const cleared =
+        (finding.dbgmcuCr & 0x6) !== 0x6
+          ? ' with DBGMCU_CR cleared, so the debug logic is not kept alive'
+          : '';
       return {
         code: 'firmware-low-power',
         summary: `The firmware enters ${mode} mode at ${where(location)} (SCB_SCR.SLEEPDEEP with PWR_CR.PDDS = ${finding.pwrCr & 2 ? 1 : 0})${cleared}: the SW-DP stops answering.`,
@@ -113,7 +118,8 @@ function cannotTellAfterTrace(finding: TraceFinding, evidence: readonly Evidence
         tell: 'run `swdkit doctor` again with -v and see how long the trace ran; `swdkit info` right after a reset shows whether the SW-DP answers for a while',
       },
       {
-        cause: 'the firmware reaches the registers another way (bit-band alias, DMA, a bootloader that jumps elsewhere)',
+        cause:
+          'the firmware reaches the registers another way (bit-band alias, DMA, a bootloader that jumps elsewhere)',
         tell: 'search the firmware for writes to 0x40020000 (GPIOA), 0x42400000 (its bit-band alias) and PWR_CR',
       },
       {

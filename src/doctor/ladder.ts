@@ -77,7 +77,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   if (ladder.causes.length === 0) {
     diagnoses.unshift({
       code: 'healthy',
-      summary: 'The probe, the link and the chip look healthy: the SW-DP answers at the configured clock, the core runs, the chip is not protected against reading.',
+      summary:
+        'The probe, the link and the chip look healthy: the SW-DP answers at the configured clock, the core runs, the chip is not protected against reading.',
       evidence: ladder.steps.filter((s) => s.ok),
     });
   }
@@ -109,7 +110,8 @@ async function climb(ladder: Ladder, options: DoctorOptions): Promise<void> {
 
   const firmware = probeFirmwareCheck(stlink);
   ladder.record(firmware.evidence);
-  if (firmware.missing.length > 0) ladder.notes.push(probeFirmwareDiagnosis(stlink, firmware.missing, firmware.evidence));
+  if (firmware.missing.length > 0)
+    ladder.notes.push(probeFirmwareDiagnosis(stlink, firmware.missing, firmware.evidence));
 
   if (stlink.features.hasTargetVoltage) {
     const volts = await stlink.targetVoltage();
@@ -150,20 +152,31 @@ async function climb(ladder: Ladder, options: DoctorOptions): Promise<void> {
       return { session, evidence };
     } catch (thrown) {
       const error = asSwdkitError(thrown);
-      const evidence = ladder.record({ step, tried, result: connectError(error), ok: false, data: { code: error.code } });
+      const evidence = ladder.record({
+        step,
+        tried,
+        result: connectError(error),
+        ok: false,
+        data: { code: error.code },
+      });
       return { error, evidence };
     }
   };
 
   const first = await connect('swd', 'attach', speed, `attach over SWD at ${speed} kHz (no halt, no reset)`);
-  if ('session' in first && first.session !== undefined) {
+  if ('session' in first) {
     await attached(ladder, first.session, clock, locate, options.traceMs ?? DEFAULT_TRACE_MS);
     return;
   }
   const failures: Evidence[] = [first.evidence];
   if (stlink.canSetSwdFrequency && speed > SLOW_SPEED_KHZ) {
-    const slow = await connect('swd-slow', 'attach', SLOW_SPEED_KHZ, `attach over SWD at ${SLOW_SPEED_KHZ} kHz`);
-    if ('session' in slow && slow.session !== undefined) {
+    const slow = await connect(
+      'swd-slow',
+      'attach',
+      SLOW_SPEED_KHZ,
+      `attach over SWD at ${SLOW_SPEED_KHZ} kHz`,
+    );
+    if ('session' in slow) {
       ladder.causes.push({
         code: 'swd-speed',
         summary: `The SW-DP answers at ${SLOW_SPEED_KHZ} kHz but not at ${speed} kHz: the SWD wires are too long or noisy for the faster clock.`,
@@ -176,10 +189,22 @@ async function climb(ladder: Ladder, options: DoctorOptions): Promise<void> {
     }
     failures.push(slow.evidence);
   }
-  const underReset = await connect('under-reset', 'under-reset', speed, `connect under reset at ${speed} kHz (NRST held low while SWD is entered, core halted at the reset vector)`);
-  if ('session' in underReset && underReset.session !== undefined) {
+  const underReset = await connect(
+    'under-reset',
+    'under-reset',
+    speed,
+    `connect under reset at ${speed} kHz (NRST held low while SWD is entered, core halted at the reset vector)`,
+  );
+  if ('session' in underReset) {
     failures.push(underReset.evidence);
-    await onlyUnderReset(ladder, underReset.session, clock, locate, options.traceMs ?? DEFAULT_TRACE_MS, failures);
+    await onlyUnderReset(
+      ladder,
+      underReset.session,
+      clock,
+      locate,
+      options.traceMs ?? DEFAULT_TRACE_MS,
+      failures,
+    );
     return;
   }
   failures.push(underReset.evidence);
@@ -200,14 +225,16 @@ async function protection(ladder: Ladder, session: Session): Promise<Stm32f4Opti
   if (options.rdpLevel === 2) {
     ladder.causes.push({
       code: 'permanently-protected',
-      summary: 'The option bytes hold read protection level 2 (RDP 0xCC): once loaded, the debug port is disabled for good and the chip can never be read, erased or reflashed through SWD.',
+      summary:
+        'The option bytes hold read protection level 2 (RDP 0xCC): once loaded, the debug port is disabled for good and the chip can never be read, erased or reflashed through SWD.',
       evidence: [evidence],
       fix: 'Nothing can undo level 2. If it is only written and not yet loaded (no reset since), keep the board powered and do not reset it; otherwise replace the chip.',
     });
   } else if (options.rdpLevel === 1) {
     ladder.causes.push({
       code: 'read-protected',
-      summary: 'Flash read protection level 1 is set: with a debugger connected the flash cannot be read, programmed or erased sector by sector, and the firmware may not run.',
+      summary:
+        'Flash read protection level 1 is set: with a debugger connected the flash cannot be read, programmed or erased sector by sector, and the firmware may not run.',
       evidence: [evidence],
       command: 'swdkit recover',
       fix: 'Going back to level 0 erases ALL flash (RM0090 3.7.3): `swdkit recover --backup FILE` first keeps whatever RAM-side copy there is; `swdkit unlock` does the RDP 1 → 0 step alone.',
@@ -224,7 +251,11 @@ async function protection(ladder: Ladder, session: Session): Promise<Stm32f4Opti
   return options;
 }
 
-async function vectorTable(ladder: Ladder, session: Session, options: Stm32f4Options): Promise<VectorTableCheck | undefined> {
+async function vectorTable(
+  ladder: Ladder,
+  session: Session,
+  options: Stm32f4Options,
+): Promise<VectorTableCheck | undefined> {
   try {
     const table = await checkVectorTable(session.stlink, session.chip);
     const evidence = ladder.record({
@@ -239,7 +270,8 @@ async function vectorTable(ladder: Ladder, session: Session, options: Stm32f4Opt
     if (table.erased) {
       ladder.causes.push({
         code: 'flash-empty',
-        summary: 'The flash is erased: there is no firmware on the chip (it runs nothing and answers the debugger normally).',
+        summary:
+          'The flash is erased: there is no firmware on the chip (it runs nothing and answers the debugger normally).',
         evidence: [evidence],
         command: 'swdkit flash FIRMWARE.elf',
       });
@@ -257,7 +289,13 @@ async function vectorTable(ladder: Ladder, session: Session, options: Stm32f4Opt
 }
 
 /** The SW-DP answered without a reset: look at the core as the firmware left it, then the chip. */
-async function attached(ladder: Ladder, session: Session, clock: Clock, locate: Locate, traceMs: number): Promise<void> {
+async function attached(
+  ladder: Ladder,
+  session: Session,
+  clock: Clock,
+  locate: Locate,
+  traceMs: number,
+): Promise<void> {
   const { core } = session;
   let resume = true;
   try {
@@ -284,21 +322,34 @@ async function attached(ladder: Ladder, session: Session, clock: Clock, locate: 
       if (current !== undefined) {
         ladder.causes[at] = {
           ...current,
-          summary: 'Flash read protection level 1 is written to the option bytes and takes effect at the next reset (flash still reads now): from then on, with a debugger connected, the flash cannot be read, programmed or erased sector by sector.',
+          summary:
+            'Flash read protection level 1 is written to the option bytes and takes effect at the next reset (flash still reads now): from then on, with a debugger connected, the flash cannot be read, programmed or erased sector by sector.',
           evidence: [...current.evidence, ...ladder.steps.filter((s) => s.step === 'vector-table')],
         };
       }
     }
     if (found.state === 'locked-up') {
       await core.halt();
-      ladder.causes.push(lockupDiagnosis(fault, await core.readRegister('pc'), [stateEvidence, ...ladder.steps.filter((s) => s.step === 'vector-table')], vectorProblems));
+      ladder.causes.push(
+        lockupDiagnosis(
+          fault,
+          await core.readRegister('pc'),
+          [stateEvidence, ...ladder.steps.filter((s) => s.step === 'vector-table')],
+          vectorProblems,
+        ),
+      );
       return;
     }
     if (!(await core.isHalted())) {
       try {
         await core.halt();
       } catch (thrown) {
-        ladder.record({ step: 'halt', tried: 'halt the core', result: asSwdkitError(thrown).message, ok: false });
+        ladder.record({
+          step: 'halt',
+          tried: 'halt the core',
+          result: asSwdkitError(thrown).message,
+          ok: false,
+        });
         return;
       }
     }
@@ -319,7 +370,20 @@ async function attached(ladder: Ladder, session: Session, clock: Clock, locate: 
       const trace = await traceFromReset(core, session.stlink, clock, traceMs);
       trace.evidence.forEach((e) => ladder.record(e));
       if (trace.finding.kind === 'hard-fault') {
-        ladder.causes.push(hardFaultDiagnosis(trace.finding.frame, trace.finding.fault, [stateEvidence, ...ladder.steps.filter((s) => s.step === 'vector-table' && !s.ok), halted, ...trace.evidence], locate, vectorProblems));
+        ladder.causes.push(
+          hardFaultDiagnosis(
+            trace.finding.frame,
+            trace.finding.fault,
+            [
+              stateEvidence,
+              ...ladder.steps.filter((s) => s.step === 'vector-table' && !s.ok),
+              halted,
+              ...trace.evidence,
+            ],
+            locate,
+            vectorProblems,
+          ),
+        );
       } else {
         ladder.causes.push({
           code: 'hard-fault',
@@ -362,7 +426,9 @@ async function onlyUnderReset(
     const table = await vectorTable(ladder, session, options);
     const trace = await traceFromReset(session.core, session.stlink, clock, traceMs);
     trace.evidence.forEach((e) => ladder.record(e));
-    ladder.causes.push(traceDiagnosis(trace.finding, [...failures, ...trace.evidence], locate, table?.problems ?? []));
+    ladder.causes.push(
+      traceDiagnosis(trace.finding, [...failures, ...trace.evidence], locate, table?.problems ?? []),
+    );
     // The pin lock lasts until a reset: reset so the firmware runs as it was found.
     await session.reset({ method: 'sysresetreq' }).catch(() => undefined);
   } finally {

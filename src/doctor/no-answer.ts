@@ -4,7 +4,8 @@ import type { Diagnosis, Evidence } from './report.js';
 export function noAnswerDiagnosis(failures: readonly Evidence[]): Diagnosis {
   return {
     code: 'swd-no-response',
-    summary: 'The SW-DP does not answer at any clock, not even with the chip held in reset: the doctor cannot tell why from the probe alone.',
+    summary:
+      'The SW-DP does not answer at any clock, not even with the chip held in reset: the doctor cannot tell why from the probe alone.',
     evidence: failures,
     command: 'swdkit doctor',
     possibilities: [
@@ -17,7 +18,8 @@ export function noAnswerDiagnosis(failures: readonly Evidence[]): Diagnosis {
         tell: 'the firmware still runs (LEDs, UART) but no probe ever connects, under reset or not; it cannot be undone',
       },
       {
-        cause: 'not an STM32 on those pins, or the chip is held in reset or has no clock (BOOT pins, a stuck NRST)',
+        cause:
+          'not an STM32 on those pins, or the chip is held in reset or has no clock (BOOT pins, a stuck NRST)',
         tell: 'measure NRST (it must sit high) and check the part number and the SWD pin pair',
       },
       {

@@ -37,7 +37,10 @@ export function probeOpenDiagnosis(error: SwdkitError, evidence: Evidence): Diag
 
 /** Each capability an old firmware lacks, and what that costs here. */
 const GATED: readonly { readonly feature: keyof StLinkFeatures; readonly blocks: string }[] = [
-  { feature: 'hasTargetVoltage', blocks: 'measuring the target voltage (an unpowered target cannot be told apart)' },
+  {
+    feature: 'hasTargetVoltage',
+    blocks: 'measuring the target voltage (an unpowered target cannot be told apart)',
+  },
   { feature: 'hasSwdSetFreq', blocks: 'choosing the SWD clock (no slower clock for long wires)' },
   { feature: 'hasFpuRegisters', blocks: 'reading the FPU registers' },
   { feature: 'hasMem16Bit', blocks: '16-bit memory accesses (some peripheral registers)' },
@@ -63,7 +66,11 @@ export function probeFirmwareCheck(stlink: StLink): { evidence: Evidence; missin
   };
 }
 
-export function probeFirmwareDiagnosis(stlink: StLink, missing: readonly string[], evidence: Evidence): Diagnosis {
+export function probeFirmwareDiagnosis(
+  stlink: StLink,
+  missing: readonly string[],
+  evidence: Evidence,
+): Diagnosis {
   return {
     code: 'probe-firmware-old',
     summary: `The probe's firmware ${stlink.versionString} is outdated: it cannot do ${missing.join('; ')}.`,

@@ -55,7 +55,9 @@ export async function recover(stlink: StLink, options: RecoverOptions): Promise<
     });
 
   let session = await connect('under-reset');
-  say(`connected under reset to the ${session.chip.name} (unique ID ${session.chip.uniqueId}); the core is halted at the reset vector`);
+  say(
+    `connected under reset to the ${session.chip.name} (unique ID ${session.chip.uniqueId}); the core is halted at the reset vector`,
+  );
   const { chip } = session;
   const base = mainFlashBase(chip.description);
   let rdpBefore: 0 | 1 = 0;
@@ -66,7 +68,9 @@ export async function recover(stlink: StLink, options: RecoverOptions): Promise<
       throw new TargetError(
         'permanently-protected',
         `the ${chip.name} (unique ID ${chip.uniqueId}) is at read protection level 2: nothing can erase or unlock it, so recover did nothing`,
-        { hint: 'Level 2 is permanent by design (RM0090 3.7.3): the chip cannot be reprogrammed through SWD again. Flash and option bytes were not touched.' },
+        {
+          hint: 'Level 2 is permanent by design (RM0090 3.7.3): the chip cannot be reprogrammed through SWD again. Flash and option bytes were not touched.',
+        },
       );
     }
     rdpBefore = opts.rdpLevel;
@@ -80,11 +84,20 @@ export async function recover(stlink: StLink, options: RecoverOptions): Promise<
     const what = `all ${chip.flashSize / KIB} KiB of flash on the ${chip.name} (unique ID ${chip.uniqueId}) will be ERASED — ${contents}${rdpBefore === 1 ? '; read protection goes from level 1 to 0, which itself erases the flash' : ''}`;
     say(`about to destroy: ${what}`);
     if (options.backup !== undefined && table === undefined) {
-      throw new BadInputError('backup-unreadable', 'the flash is read-protected: there is nothing readable to back up, so recover did nothing', {
-        hint: 'Drop --backup to recover anyway (RDP level 1 flash cannot be read by any debugger).',
-      });
+      throw new BadInputError(
+        'backup-unreadable',
+        'the flash is read-protected: there is nothing readable to back up, so recover did nothing',
+        {
+          hint: 'Drop --backup to recover anyway (RDP level 1 flash cannot be read by any debugger).',
+        },
+      );
     }
-    await requireConsent(options.consent, 'mass-erase', `recover (${what})`, `Recover the board: ${what}. Go ahead?`);
+    await requireConsent(
+      options.consent,
+      'mass-erase',
+      `recover (${what})`,
+      `Recover the board: ${what}. Go ahead?`,
+    );
     if (options.backup !== undefined) {
       const flash = await session.readMemory(base, chip.flashSize);
       await options.backup(flash, base);
@@ -94,7 +107,9 @@ export async function recover(stlink: StLink, options: RecoverOptions): Promise<
     const agreed: Consent = { yes: true };
     if (rdpBefore === 1) {
       await session.setReadProtection(0, agreed);
-      say('read protection set to level 0 (the chip erased its flash doing so); resetting to load the option bytes');
+      say(
+        'read protection set to level 0 (the chip erased its flash doing so); resetting to load the option bytes',
+      );
       await session.disconnect({ resume: false }).catch(() => undefined);
       session = await connect('under-reset');
     }
@@ -119,7 +134,11 @@ export async function recover(stlink: StLink, options: RecoverOptions): Promise<
   } catch {
     connectsNormally = false;
   }
-  say(connectsNormally ? 'a plain connect (no reset) works again: OpenOCD and IDEs can connect' : 'a plain connect still fails: run `swdkit doctor`');
+  say(
+    connectsNormally
+      ? 'a plain connect (no reset) works again: OpenOCD and IDEs can connect'
+      : 'a plain connect still fails: run `swdkit doctor`',
+  );
   return {
     chip: chip.name,
     uniqueId: chip.uniqueId,

@@ -53,7 +53,9 @@ export async function checkVectorTable(memory: MemoryAccess, chip: ChipInfo): Pr
           `the ${name} vector ${hex32(vector)} points outside flash (${hex32(base)}-${hex32(base + chip.flashSize - 1)}) and RAM`,
         );
       } else if ((vector & 1) === 0) {
-        problems.push(`the ${name} vector ${hex32(vector)} has bit 0 clear: the core cannot run it (Thumb only)`);
+        problems.push(
+          `the ${name} vector ${hex32(vector)} has bit 0 clear: the core cannot run it (Thumb only)`,
+        );
       }
     }
   }

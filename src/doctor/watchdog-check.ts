@@ -82,7 +82,10 @@ export async function checkWatchdog(
   const pr = ((await memory.read32(IWDG_BASE + IWDG_REG.PR)) & 7) >>> 0;
   const rlr = ((await memory.read32(IWDG_BASE + IWDG_REG.RLR)) & 0xfff) >>> 0;
   const iwdgMs = ((rlr + 1) * (4 << Math.min(pr, 6)) * 1000) / LSI_NOMINAL_HZ;
-  const waitMs = Math.min(MAX_WAIT_MS, Math.max(lsiOn || hardwareIwdg ? iwdgMs * 1.5 + 20 : 0, wwdgOn ? WWDG_WAIT_MS : 0));
+  const waitMs = Math.min(
+    MAX_WAIT_MS,
+    Math.max(lsiOn || hardwareIwdg ? iwdgMs * 1.5 + 20 : 0, wwdgOn ? WWDG_WAIT_MS : 0),
+  );
   const fz = (await memory.read32(APB1_FZ)) >>> 0;
   await memory.write32(APB1_FZ, (fz & ~FREEZE) >>> 0);
   await core.status();
@@ -99,7 +102,9 @@ export async function checkWatchdog(
           ? 'unknown'
           : undefined;
   const running = [
-    lsiOn || hardwareIwdg ? `IWDG possible (LSI ${lsiOn ? 'on' : 'off'}, WDG_SW ${hardwareIwdg ? '0: started by hardware' : '1'}; IWDG_PR ${pr}, IWDG_RLR ${rlr}: timeout about ${Math.round(iwdgMs)} ms)` : '',
+    lsiOn || hardwareIwdg
+      ? `IWDG possible (LSI ${lsiOn ? 'on' : 'off'}, WDG_SW ${hardwareIwdg ? '0: started by hardware' : '1'}; IWDG_PR ${pr}, IWDG_RLR ${rlr}: timeout about ${Math.round(iwdgMs)} ms)`
+      : '',
     wwdgOn ? 'WWDG activated (WWDG_CR.WDGA)' : '',
   ].filter((s) => s !== '');
   return {

@@ -73,7 +73,10 @@ async function board(firmware: string): Promise<{ probe: string; state: string }
 describe('swdkit doctor', () => {
   it('healthy blinky: healthy, every rung ok, the whole ladder in under 2 s', async () => {
     const report = await doctor(`sim:firmware=${firmwareElf('blinky')}`);
-    assert.deepEqual(report.diagnoses.map((d) => d.code), ['healthy']);
+    assert.deepEqual(
+      report.diagnoses.map((d) => d.code),
+      ['healthy'],
+    );
     assert.ok(report.durationMs < 2000, `${report.durationMs} ms`);
     assert.match(step(report, 'target-voltage').result, /^3\.00 V$/);
     assert.match(step(report, 'swd').result, /answers .* at 4000 kHz/);
@@ -85,8 +88,11 @@ describe('swdkit doctor', () => {
     assert.ok(image);
     const view = new DataView(image.data.buffer, image.data.byteOffset);
     assert.equal(table.data?.['initialSp'], view.getUint32(0, true));
-    assert.equal(table.data?.['reset'], view.getUint32(4, true));
-    assert.ok(report.steps.every((s) => s.ok), JSON.stringify(report.steps.filter((s) => !s.ok)));
+    assert.equal(table.data['reset'], view.getUint32(4, true));
+    assert.ok(
+      report.steps.every((s) => s.ok),
+      JSON.stringify(report.steps.filter((s) => !s.ok)),
+    );
   });
 
   it('swd-off: firmware-disables-swd-pins, the store in main() at the line that writes GPIOA_MODER', async () => {
@@ -104,8 +110,8 @@ describe('swdkit doctor', () => {
     // The header of src/swd-off.c: GPIOA_MODER becomes 0x94000000 once SWD is off.
     assert.match(first.summary, /GPIOA_MODER = 0x94000000/);
     assert.equal(first.location?.function, 'main');
-    assert.equal(first.location?.file, 'src/swd-off.c');
-    assert.equal(first.location?.line, lineOf('src/swd-off.c', 'GPIOA_MODER = moder;'));
+    assert.equal(first.location.file, 'src/swd-off.c');
+    assert.equal(first.location.line, lineOf('src/swd-off.c', 'GPIOA_MODER = moder;'));
     assert.deepEqual(readFileSync(state), before, 'the doctor changed nothing in flash or option bytes');
   });
 
@@ -122,7 +128,7 @@ describe('swdkit doctor', () => {
       assert.match(first.summary, /PWR_CR\.PDDS = /);
       assert.match(first.summary, /DBGMCU_CR cleared/);
       assert.equal(first.location?.function, 'main');
-      assert.equal(first.location?.line, lineOf(`src/${firmware}.c`, store));
+      assert.equal(first.location.line, lineOf(`src/${firmware}.c`, store));
       assert.match(step(report, 'trace').result, mode === 'Standby' ? /PDDS 1: Standby/ : /PDDS 0: Stop/);
     });
   }
@@ -134,7 +140,7 @@ describe('swdkit doctor', () => {
     const watchdog = step(report, 'watchdog');
     // src/watchdog.c: IWDG_PR = 1, IWDG_RLR = 599, 150 ms.
     assert.equal(watchdog.data?.['iwdgPr'], 1);
-    assert.equal(watchdog.data?.['iwdgRlr'], 599);
+    assert.equal(watchdog.data['iwdgRlr'], 599);
     assert.match(first.summary, /about 150 ms/);
     assert.match(watchdog.result, /IWDGRSTF/);
   });
@@ -178,7 +184,10 @@ describe('swdkit doctor', () => {
     const report = await doctor(`sim:firmware=${firmwareElf('bad-vector')}`);
     const [first] = report.diagnoses;
     assert.equal(first?.code, 'hard-fault', JSON.stringify(report.diagnoses));
-    assert.match(first.summary, /^The vector table is wrong \(the Reset vector 0x08100001 points outside flash/);
+    assert.match(
+      first.summary,
+      /^The vector table is wrong \(the Reset vector 0x08100001 points outside flash/,
+    );
     assert.match(first.summary, /HardFault at 0x08100000/);
     assert.match(first.summary, /IBUSERR/);
   });
@@ -191,15 +200,28 @@ describe('swdkit doctor', () => {
 
   it('unpowered target: no-target-power at 0.00 V, and the ladder stops there', async () => {
     const report = await doctor('sim:power=off');
-    assert.deepEqual(report.diagnoses.map((d) => d.code), ['no-target-power']);
+    assert.deepEqual(
+      report.diagnoses.map((d) => d.code),
+      ['no-target-power'],
+    );
     assert.equal(step(report, 'target-voltage').data?.['volts'], 0);
-    assert.equal(report.steps.some((s) => s.step === 'swd'), false);
+    assert.equal(
+      report.steps.some((s) => s.step === 'swd'),
+      false,
+    );
   });
 
   it('RDP level 2: swd-no-response, the possibilities in order, and nothing destructive', async () => {
     const { probe, state } = await board('blinky');
-    const uid = String((lastJson((await cli(['--json', '--probe', probe, 'info'])).stdout)['chip'] as Record<string, unknown>)['uniqueId']);
-    assert.equal((await cli(['--probe', probe, '--yes', 'protect', '--level', '2', '--permanent', uid])).status, 0);
+    const uid = String(
+      (lastJson((await cli(['--json', '--probe', probe, 'info'])).stdout)['chip'] as Record<string, unknown>)[
+        'uniqueId'
+      ],
+    );
+    assert.equal(
+      (await cli(['--probe', probe, '--yes', 'protect', '--level', '2', '--permanent', uid])).status,
+      0,
+    );
     assert.equal((await cli(['--probe', probe, 'reset'])).status, 5, 'level 2 is loaded at this reset');
     const before = readFileSync(state);
     const report = await doctor(probe);
@@ -219,13 +241,23 @@ describe('swdkit doctor', () => {
     symlinkSync('/dev/bus/usb/001/005', join(proc, '4242', 'fd', '7'));
     writeFileSync(join(proc, '4242', 'cmdline'), 'openocd\0-f\0interface/stlink.cfg\0');
     const sim = new DiscoveryBoard();
-    const device = new FakeUsbDevice(new VirtualStLinkDevice(sim, { charge: (ns) => void sim.runFor(ns) }), {
-      bus: '1-2',
-      address: 5,
-      phaseOf: (c) => dataPhaseOf(decodeCommand(c))?.kind ?? 'read',
-    });
+    const device = new FakeUsbDevice(
+      new VirtualStLinkDevice(sim, {
+        charge: (ns) => {
+          sim.runFor(ns);
+        },
+      }),
+      {
+        bus: '1-2',
+        address: 5,
+        phaseOf: (c) => dataPhaseOf(decodeCommand(c))?.kind ?? 'read',
+      },
+    );
     device.failClaim = new Error('LIBUSB_ERROR_BUSY: Resource busy');
-    const report = await doctor('usb', [], { usb: () => Promise.resolve(new FakeUsb([device])), procRoot: proc });
+    const report = await doctor('usb', [], {
+      usb: () => Promise.resolve(new FakeUsb([device])),
+      procRoot: proc,
+    });
     const [first] = report.diagnoses;
     assert.equal(first?.code, 'probe-busy', JSON.stringify(report.diagnoses));
     assert.match(first.summary, /process 4242 \(openocd -f interface\/stlink\.cfg\)/);

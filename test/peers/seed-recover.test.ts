@@ -34,7 +34,11 @@ for (const scenario of scenarios) {
       }
       const sim = await virtualBoardFor(t, { firmware: elf });
       const address = sim.symbolAddress(elf, scenario.symbol);
-      await sim.waitFor(() => sim.read32(address) === scenario.stage, 5000 * MS, `${scenario.symbol} = ${scenario.stage}`);
+      await sim.waitFor(
+        () => sim.read32(address) === scenario.stage,
+        5000 * MS,
+        `${scenario.symbol} = ${scenario.stage}`,
+      );
       const program = (): ReturnType<typeof runOpenOcd> =>
         runOpenOcd(openocd, {
           serverPort: sim.port,

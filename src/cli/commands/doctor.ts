@@ -21,7 +21,10 @@ export function registerDoctor(program: Command, context: CommandContext): void 
     .command('doctor')
     .description('find out why the target will not connect: every step as evidence, the cause, the fix')
     .option('--elf <file>', 'the firmware on the chip (ELF with -g): name functions and source lines')
-    .option('--log <file>', "explain a pasted tool's error output (OpenOCD, PlatformIO, st-flash, ...); - for stdin")
+    .option(
+      '--log <file>',
+      "explain a pasted tool's error output (OpenOCD, PlatformIO, st-flash, ...); - for stdin",
+    )
     .action(async (options: DoctorCommandOptions, command: Command) => {
       if (options.log !== undefined) {
         // The log explainer is written apart (src/doctor/log/, cli/commands/doctor-log.ts).
@@ -34,7 +37,10 @@ export function registerDoctor(program: Command, context: CommandContext): void 
       const locate =
         options.elf === undefined
           ? undefined
-          : elfLocator(readInputFile(options.elf, { what: 'ELF file', maxBytes: MAX_ELF_BYTES }), options.elf);
+          : elfLocator(
+              readInputFile(options.elf, { what: 'ELF file', maxBytes: MAX_ELF_BYTES }),
+              options.elf,
+            );
       let opened: OpenedProbe | undefined;
       try {
         const report = await runDoctor({
@@ -49,7 +55,9 @@ export function registerDoctor(program: Command, context: CommandContext): void 
           ...(globals.speed === undefined ? {} : { speedKHz: globals.speed }),
           ...(locate === undefined ? {} : { locate }),
         });
-        output.result(report, (r) => renderReport(r, { verbose: globals.verbose > 0, elf: locate !== undefined }));
+        output.result(report, (r) =>
+          renderReport(r, { verbose: globals.verbose > 0, elf: locate !== undefined }),
+        );
       } finally {
         await opened?.close();
       }
@@ -63,11 +71,11 @@ function renderDiagnosis(d: Diagnosis, first: boolean, elf: boolean): string[] {
   if (d.location !== undefined && !elf) {
     lines.push(`          (pass --elf FILE to name the function and line at ${hex32(d.location.pc)})`);
   }
-  d.evidence.forEach((e, i) =>
-    lines.push(`${i === 0 ? 'evidence' : '        '}  - ${e.tried}: ${e.result}`),
-  );
+  d.evidence.forEach((e, i) => lines.push(`${i === 0 ? 'evidence' : '        '}  - ${e.tried}: ${e.result}`));
   if (d.possibilities !== undefined) {
-    d.possibilities.forEach((p, i) => lines.push(`${i === 0 ? 'could be' : '        '}  ${i + 1}. ${p.cause} — tell: ${p.tell}`));
+    d.possibilities.forEach((p, i) =>
+      lines.push(`${i === 0 ? 'could be' : '        '}  ${i + 1}. ${p.cause} — tell: ${p.tell}`),
+    );
   }
   if (d.command !== undefined) lines.push(`fix       ${d.command}`);
   if (d.fix !== undefined) lines.push(`          ${indent(d.fix, '          ')}`);
@@ -80,10 +88,14 @@ export function renderReport(
   options: { readonly verbose: boolean; readonly elf: boolean },
 ): string {
   const { verbose, elf } = options;
-  const lines = report.diagnoses.flatMap((d, i) => [...(i > 0 ? [''] : []), ...renderDiagnosis(d, i === 0, elf)]);
+  const lines = report.diagnoses.flatMap((d, i) => [
+    ...(i > 0 ? [''] : []),
+    ...renderDiagnosis(d, i === 0, elf),
+  ]);
   if (verbose) {
     lines.push('', `steps (${report.durationMs} ms):`);
-    for (const s of report.steps) lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step}: ${s.tried}: ${s.result}`);
+    for (const s of report.steps)
+      lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step}: ${s.tried}: ${s.result}`);
   }
   return lines.join('\n');
 }

@@ -43,10 +43,14 @@ export function registerRecover(program: Command, context: CommandContext): void
                   try {
                     writeFileSync(path, flash);
                   } catch (cause) {
-                    throw new UnavailableError('backup-write', `cannot write the backup to ${path}: ${String(cause)}`, {
-                      hint: 'Nothing was erased. Choose a writable path for --backup.',
-                      cause,
-                    });
+                    throw new UnavailableError(
+                      'backup-write',
+                      `cannot write the backup to ${path}: ${String(cause)}`,
+                      {
+                        hint: 'Nothing was erased. Choose a writable path for --backup.',
+                        cause,
+                      },
+                    );
                   }
                   return Promise.resolve();
                 },

@@ -18,9 +18,13 @@ export class ByteCursor {
 
   private need(n: number): void {
     if (this.offset + n > this.bytes.length) {
-      throw new BadInputError('dwarf-truncated', `${this.what} ends inside a record (offset ${this.offset})`, {
-        hint: 'The ELF file is truncated or its debug information is damaged; rebuild it.',
-      });
+      throw new BadInputError(
+        'dwarf-truncated',
+        `${this.what} ends inside a record (offset ${this.offset})`,
+        {
+          hint: 'The ELF file is truncated or its debug information is damaged; rebuild it.',
+        },
+      );
     }
   }
 
