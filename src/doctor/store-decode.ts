@@ -106,7 +106,7 @@ export function storedBits(
   const width = store.size * 8;
   const lane = width === 32 ? 0xffff_ffff : (1 << width) - 1;
   return {
-    mask: ((lane << shift) >>> 0) & 0xffff_ffff,
+    mask: (lane << shift) >>> 0,
     value: (((rtValue & lane) >>> 0) << shift) >>> 0,
   };
 }
