@@ -129,3 +129,32 @@ function cannotTellAfterTrace(finding: TraceFinding, evidence: readonly Evidence
     ],
   };
 }
+
+/** The option bytes reset the chip on Stop/Standby entry, and the firmware enters it: a boot loop. */
+export function lowPowerResetDiagnosis(
+  options: { readonly resetOnStop: boolean; readonly resetOnStandby: boolean },
+  finding: TraceFinding,
+  evidence: readonly Evidence[],
+  locate: Locate,
+): Diagnosis {
+  const bits = [options.resetOnStop ? 'nRST_STOP' : '', options.resetOnStandby ? 'nRST_STDBY' : '']
+    .filter((b) => b !== '')
+    .join(' and ');
+  const entry =
+    finding.kind === 'low-power'
+      ? { mode: finding.mode === 'standby' ? 'Standby' : 'Stop', location: locate(finding.write.pc) }
+      : undefined;
+  return {
+    code: 'firmware-low-power',
+    summary: `${entry === undefined ? 'The firmware enters a low-power mode' : `The firmware enters ${entry.mode} mode at ${where(entry.location)}`}, and the option bytes (${bits} = 0) turn that into a reset: the chip restarts in a loop (RCC_CSR.LPWRRSTF), and a debugger loses it each time.`,
+    evidence,
+    ...(entry === undefined ? {} : { location: entry.location }),
+    command: 'swdkit options',
+    fix: `Set ${bits} back to 1 in the option bytes (STM32CubeProgrammer: \`-ob ${bits
+      .split(' and ')
+      .map((b) => `${b}=1`)
+      .join(
+        ' ',
+      )}\`); erasing the flash does not change them. Or keep the firmware out of Stop/Standby while debugging.`,
+  };
+}

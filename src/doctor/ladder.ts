@@ -17,7 +17,14 @@ import { MIN_TARGET_VOLTS, SLOW_SPEED_KHZ, DEFAULT_SPEED_KHZ } from '../session/
 import { hex32 } from '../util/bytes.js';
 import { asSwdkitError, type SwdkitError } from '../util/errors.js';
 import { traceFromReset } from './boot-trace.js';
-import { hardFaultDiagnosis, lockupDiagnosis, traceDiagnosis, type Locate } from './diagnose-trace.js';
+import {
+  hardFaultDiagnosis,
+  lockupDiagnosis,
+  lowPowerResetDiagnosis,
+  traceDiagnosis,
+  type Locate,
+} from './diagnose-trace.js';
+import { RCC_CSR } from '../target/stm32f4/system-registers.js';
 import { probeFirmwareCheck, probeFirmwareDiagnosis, probeOpenDiagnosis } from './probe-checks.js';
 import type { Diagnosis, DoctorReport, Evidence } from './report.js';
 import { noAnswerDiagnosis } from './no-answer.js';
@@ -48,6 +55,8 @@ export interface DoctorOptions {
 }
 
 const DEFAULT_TRACE_MS = 3000;
+/** How long the core is watched for resets before anything is halted. */
+const CORE_STATE_WINDOW_MS = 250;
 
 class Ladder {
   readonly steps: Evidence[] = [];
@@ -300,12 +309,12 @@ async function attached(
   let resume = true;
   try {
     const first = await core.status();
-    await clock.sleep(100);
+    await clock.sleep(CORE_STATE_WINDOW_MS);
     const found = await core.status();
     const fault = await core.faultStatus();
     const stateEvidence = ladder.record({
       step: 'core-state',
-      tried: 'look at the core as found (DHCSR twice, 100 ms apart; CFSR/HFSR)',
+      tried: `look at the core as found (DHCSR twice, ${CORE_STATE_WINDOW_MS} ms apart; CFSR/HFSR)`,
       result: `${found.state}${found.resetSinceLastStatus ? ', and it reset in between' : ''}; ${fault.summary}`,
       ok: found.state === 'running' || found.state === 'sleeping',
       data: { dhcsr: found.dhcsr, cfsr: fault.cfsr, hfsr: fault.hfsr },
@@ -395,6 +404,25 @@ async function attached(
       return;
     }
     if (ladder.causes.some((c) => c.code === 'flash-empty' || c.code === 'read-protected')) return;
+    const csr = Number(flags.data?.['rccCsr'] ?? 0);
+    if (
+      (options.resetOnStop || options.resetOnStandby) &&
+      (csr & RCC_CSR.LPWRRSTF || found.resetSinceLastStatus)
+    ) {
+      // The option bytes turn a Stop/Standby entry into a reset: find the entry from reset.
+      await session.reset({ halt: true });
+      const trace = await traceFromReset(core, session.stlink, clock, traceMs);
+      trace.evidence.forEach((e) => ladder.record(e));
+      ladder.causes.push(
+        lowPowerResetDiagnosis(
+          options,
+          trace.finding,
+          [stateEvidence, flags, ...ladder.steps.filter((s) => s.step === 'protection'), ...trace.evidence],
+          locate,
+        ),
+      );
+      return;
+    }
     const watchdog = await checkWatchdog(core, session.stlink, clock, options);
     watchdog.evidence.forEach((e) => ladder.record(e));
     if (watchdog.resetBy !== undefined) {

@@ -133,6 +133,18 @@ describe('swdkit doctor', () => {
     });
   }
 
+  it('stop-reset: firmware-low-power, Stop entry turned into a reset by nRST_STOP = 0 (LPWRRSTF), the entry located', async () => {
+    const elf = firmwareElf('stop-reset');
+    const report = await doctor(`sim:firmware=${elf}`, ['--elf', elf]);
+    const [first] = report.diagnoses;
+    assert.equal(first?.code, 'firmware-low-power', JSON.stringify(report.diagnoses));
+    assert.match(first.summary, /nRST_STOP = 0/);
+    assert.match(step(report, 'reset-flags').result, /LPWRRSTF/);
+    assert.match(step(report, 'protection').result, /nRST_STOP 0/);
+    assert.equal(first.location?.function, 'main');
+    assert.equal(first.location.line, lineOf('src/stop-reset.c', 'SCB_SCR |= SCB_SCR_SLEEPDEEP;'));
+  });
+
   it('watchdog: watchdog-reset, IWDG_PR/RLR as the firmware sets them and IWDGRSTF after the halt', async () => {
     const report = await doctor(`sim:firmware=${firmwareElf('watchdog')}`);
     const [first] = report.diagnoses;
