@@ -290,6 +290,28 @@ describe('swdkit doctor', () => {
     assert.match(r.stdout, /^fix +swdkit recover$/m);
   });
 
+  it('flash and info that cannot connect end with the quick verdict and the command to run', async () => {
+    const swdOff = `sim:firmware=${firmwareElf('swd-off')}`;
+    for (const argv of [
+      ['--probe', swdOff, '--connect', 'normal', 'info'],
+      ['--probe', swdOff, '--connect', 'normal', 'flash', firmwareElf('blinky')],
+    ]) {
+      const r = await cli(argv);
+      assert.equal(r.status, 5, r.stderr);
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.match(
+        lines.at(-2) ?? '',
+        /^ {2}doctor: only a connect under reset reaches the chip: .* \[firmware-disables-swd-pins or firmware-low-power\]$/,
+      );
+      assert.equal(lines.at(-1), '  run: swdkit doctor');
+    }
+    const off = await cli(['--json', '--probe', 'sim:power=off', 'info']);
+    assert.equal(off.status, 5);
+    const error = lastJson(off.stdout)['error'] as { code: string; hint: string };
+    assert.equal(error.code, 'target.no-target-power', 'the code stays the same for scripts');
+    assert.match(error.hint, /doctor: the target has no power .*\[no-target-power\]\nrun: swdkit doctor$/);
+  });
+
   it('--log is not built in this branch', async () => {
     const r = await cli(['doctor', '--log', '-']);
     assert.equal(r.status, 1);
