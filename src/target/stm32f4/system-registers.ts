@@ -3,6 +3,7 @@
  * pins' GPIO configuration, the power controller's low-power entry bits, the reset flags and the two
  * watchdogs. Host-side facts, named as RM0090 names them.
  */
+import { CSR as RCC_CSR } from './rcc-registers.js';
 
 /** GPIOA (RM0090 §8.4): PA13 is SWDIO and PA14 SWCLK in their reset function, AF0 (Table 9). */
 export const GPIOA_BASE = 0x4002_0000;
@@ -24,23 +25,11 @@ export const PWR_BASE = 0x4000_7000;
 export const PWR_REG = { CR: 0x0, CSR: 0x4 } as const;
 export const PWR_CR = { LPDS: 1 << 0, PDDS: 1 << 1, CWUF: 1 << 2, CSBF: 1 << 3 } as const;
 
-/** RCC (§7.3): APB1ENR and CSR with the reset flags (§7.3.21). */
-export const RCC_BASE = 0x4002_3800;
-export const RCC_REG = { AHB1ENR: 0x30, APB1ENR: 0x40, CSR: 0x74 } as const;
-export const RCC_AHB1ENR = { GPIOAEN: 1 << 0 } as const;
+/** RCC (§7.3): the registers are rcc-registers.ts's; the bits the doctor reads. */
+export { RCC_BASE, RCC_REG, CSR as RCC_CSR } from './rcc-registers.js';
 export const RCC_APB1ENR = { WWDGEN: 1 << 11, PWREN: 1 << 28 } as const;
-export const RCC_CSR = {
-  LSION: 1 << 0,
-  LSIRDY: 1 << 1,
-  RMVF: 1 << 24,
-  BORRSTF: 1 << 25,
-  PINRSTF: 1 << 26,
-  PORRSTF: 1 << 27,
-  SFTRSTF: 1 << 28,
-  IWDGRSTF: 1 << 29,
-  WWDGRSTF: 1 << 30,
-  LPWRRSTF: 1 << 31,
-} as const;
+export const RCC_AHB1ENR = { GPIOAEN: 1 << 0 } as const;
+
 /** RCC_CSR's reset flags, highest bit first, as RM0090 names them. */
 export const RESET_FLAGS = [
   ['LPWRRSTF', RCC_CSR.LPWRRSTF, 'low-power management (entering Stop/Standby with nRST_STOP/nRST_STDBY)'],
