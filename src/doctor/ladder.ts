@@ -103,9 +103,19 @@ async function climb(ladder: Ladder, options: DoctorOptions): Promise<void> {
     probe = await options.open();
   } catch (thrown) {
     const error = asSwdkitError(thrown);
+    // A busy or forbidden probe was found: it is present, only opening it failed.
+    const found = error.code === 'unavailable.usb-busy' || error.code === 'unavailable.usb-permission';
+    if (found) {
+      ladder.record({
+        step: 'probe-present',
+        tried: 'look for an ST-Link',
+        result: 'one is there (USB enumeration found it)',
+        ok: true,
+      });
+    }
     const evidence = ladder.record({
-      step: 'probe',
-      tried: 'find and open the ST-Link',
+      step: found ? 'probe-open' : 'probe',
+      tried: found ? 'open the ST-Link' : 'find and open the ST-Link',
       result: error.message,
       ok: false,
       data: { code: error.code },

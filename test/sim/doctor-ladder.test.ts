@@ -73,6 +73,12 @@ describe('runDoctor', () => {
       report.diagnoses.map((d) => d.code),
       ['probe-permission'],
     );
-    assert.equal(report.steps.length, 1);
+    assert.deepEqual(
+      report.steps.map((s) => [s.step, s.ok]),
+      [
+        ['probe-present', true],
+        ['probe-open', false],
+      ],
+    );
   });
 });
