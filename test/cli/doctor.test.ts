@@ -312,9 +312,12 @@ describe('swdkit doctor', () => {
     assert.match(error.hint, /doctor: the target has no power .*\[no-target-power\]\nrun: swdkit doctor$/);
   });
 
-  it('--log is not built in this branch', async () => {
-    const r = await cli(['doctor', '--log', '-']);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /not built in this branch/);
+  it('--log FILE goes to the log explainer, which reads the file and not the board', async () => {
+    const log = join(dir, 'seed.log');
+    writeFileSync(log, 'Error: init mode failed (unable to connect to the target)\n');
+    const r = await cli(['doctor', '--log', log]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /line 1: Error: init mode failed \(unable to connect to the target\)/);
+    assert.match(r.stdout, /\[firmware-disables-swd-pins\]/);
   });
 });

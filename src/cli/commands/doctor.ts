@@ -3,9 +3,9 @@ import { runDoctor } from '../../doctor/ladder.js';
 import { elfLocator } from '../../doctor/elf/locate.js';
 import type { Diagnosis, DoctorReport } from '../../doctor/report.js';
 import { hex32 } from '../../util/bytes.js';
-import { InternalError } from '../../util/errors.js';
 import { readInputFile } from '../../util/input-file.node.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
+import { runDoctorLog } from './doctor-log.js';
 import { openProbe, type OpenedProbe } from '../open-probe.js';
 import { probeAccess } from '../target-options.js';
 
@@ -26,13 +26,12 @@ export function registerDoctor(program: Command, context: CommandContext): void 
       "explain a pasted tool's error output (OpenOCD, PlatformIO, st-flash, ...); - for stdin",
     )
     .action(async (options: DoctorCommandOptions, command: Command) => {
-      if (options.log !== undefined) {
-        // The log explainer is written apart (src/doctor/log/, cli/commands/doctor-log.ts).
-        throw new InternalError('doctor-log-not-built', '`swdkit doctor --log` is not built in this branch', {
-          hint: 'Run `swdkit doctor` against the board instead; the log explainer lands separately.',
-        });
-      }
       const globals = command.optsWithGlobals<GlobalOptions>();
+      if (options.log !== undefined) {
+        // The log explainer (src/doctor/log/) reads a pasted tool output, not the board.
+        await runDoctorLog(context, options.log, { json: globals.json });
+        return;
+      }
       const output = context.output(command);
       const locate =
         options.elf === undefined
