@@ -1,5 +1,6 @@
 import { benchBoardPaced, benchBoardUnpaced } from './board.js';
 import { benchCpuMips } from './cpu-mips.js';
+import { benchDoctor } from './doctor.js';
 import { benchFlash } from './flash.js';
 import { benchOpenOcdProgram } from './openocd.js';
 import { formatResult, type BenchResult } from './report.js';
@@ -22,6 +23,7 @@ const benchmarks: Record<string, Bench> = {
   'board-unpaced': () => benchBoardUnpaced(),
   'board-paced': () => benchBoardPaced(),
   server: () => benchServer(),
+  doctor: () => benchDoctor(),
   'openocd-program': () => benchOpenOcdProgram(),
   // swdkit against OpenOCD on a --realtime board; the OpenOCD half is reported as not run without it.
   flash: () => benchFlash(findProgram('openocd')),

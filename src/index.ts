@@ -45,3 +45,6 @@ export * from './flash/index.js';
 export * from './arm/index.js';
 
 export * from './session.js';
+
+export * from './doctor/index.js';
+export { recover, type RecoverOptions, type RecoverReport } from './doctor/recover.js';

@@ -47,5 +47,7 @@ export interface CommandContext {
   readonly defaultServer?: ServerAddress;
   /** Session.connect; tests may wrap it. */
   readonly connectSession: ConnectSession;
+  /** Where a busy USB probe's holder is looked up (default /proc); tests pass a fake tree. */
+  readonly procRoot?: string;
   output(command: Command): Output;
 }

@@ -19,6 +19,8 @@ export interface ProbeAccess {
   readonly defaultServer?: ServerAddress;
   /** Per-request timeout for a server (ms); a default search gives up sooner on a silent port. */
   readonly serverTimeoutMs?: number;
+  /** Where a busy probe's holder is looked up (Linux /proc); tests pass a fake tree. */
+  readonly procRoot?: string;
 }
 
 /** An opened probe: the driver, what it is, and how to let go of it. */
@@ -137,9 +139,12 @@ async function opened(
   };
 }
 
-async function openUsb(usbAccess: UsbAccess, serial?: string): Promise<OpenedProbe> {
+async function openUsb(usbAccess: UsbAccess, serial?: string, procRoot?: string): Promise<OpenedProbe> {
   const usb = await usbAccess();
-  const transport = await openStLink(usb, serial === undefined ? {} : { serial });
+  const transport = await openStLink(usb, {
+    ...(serial === undefined ? {} : { serial }),
+    ...(procRoot === undefined ? {} : { procRoot }),
+  });
   return opened(transport, 'usb', transport.model.model);
 }
 
@@ -186,7 +191,8 @@ async function openDefault(access: ProbeAccess): Promise<OpenedProbe> {
     tried.push(`USB: ${asSwdkitError(error).message}`);
   }
   const [only] = found;
-  if (found.length === 1 && only !== undefined) return openUsb(access.usb, only.identity.serial);
+  if (found.length === 1 && only !== undefined)
+    return openUsb(access.usb, only.identity.serial, access.procRoot);
   if (found.length === 0 && tried.length === 0) tried.push('USB: no ST-Link is connected');
   if (found.length > 1) {
     tried.push(
@@ -212,7 +218,7 @@ export async function openProbe(spec: ProbeSpec | undefined, access: ProbeAccess
   if (spec === undefined) return openDefault(access);
   switch (spec.kind) {
     case 'usb':
-      return openUsb(access.usb, spec.serial);
+      return openUsb(access.usb, spec.serial, access.procRoot);
     case 'tcp':
       return openServer({ host: spec.host, port: spec.port }, access.serverTimeoutMs);
     case 'sim':

@@ -28,6 +28,8 @@ export interface CliEnvironment {
   readonly defaultServer?: ServerAddress;
   /** How a target command connects (Session.connect by default); tests may wrap it. */
   readonly connectSession?: ConnectSession;
+  /** Where a busy USB probe's holder is looked up (default /proc). */
+  readonly procRoot?: string;
 }
 
 function commandContext(io: CliIo, environment: CliEnvironment): CommandContext {
@@ -36,6 +38,7 @@ function commandContext(io: CliIo, environment: CliEnvironment): CommandContext 
     usb: environment.usb ?? nodeWebUsb,
     ...(environment.defaultServer === undefined ? {} : { defaultServer: environment.defaultServer }),
     connectSession: environment.connectSession ?? ((stlink, options) => Session.connect(stlink, options)),
+    ...(environment.procRoot === undefined ? {} : { procRoot: environment.procRoot }),
     output(command: Command): Output {
       const globals = command.optsWithGlobals<GlobalOptions>();
       return new Output({ json: globals.json, verbosity: globals.verbose, ...io });

@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
-import { asSwdkitError, InternalError, type SwdkitError } from '../util/errors.js';
+import { quickVerdict } from '../doctor/quick.js';
+import { asSwdkitError, InternalError, SwdkitError } from '../util/errors.js';
 import { parseSpeed } from './arguments.js';
 import { consentFrom, type ConsentOptions } from './consent.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import { Interrupted } from './interrupted.js';
-import { openProbe, type OpenedProbe } from './open-probe.js';
+import { openProbe, type OpenedProbe, type ProbeAccess } from './open-probe.js';
 import type { Output } from './output.js';
 import { parseProbeSpec } from './probe-spec.js';
 import type { Consent, ConnectReport, Session } from '../session.js';
@@ -43,6 +44,15 @@ export interface Target {
   resumeOnExit: boolean;
 }
 
+/** How this command reaches probes: USB, the default server, where to look up a busy probe's holder. */
+export function probeAccess(context: CommandContext): ProbeAccess {
+  return {
+    usb: context.usb,
+    ...(context.defaultServer === undefined ? {} : { defaultServer: context.defaultServer }),
+    ...(context.procRoot === undefined ? {} : { procRoot: context.procRoot }),
+  };
+}
+
 /** How long a command that lost its probe to Ctrl-C gets to say what it left behind. */
 const INTERRUPT_GRACE_MS = 3000;
 
@@ -66,13 +76,11 @@ export async function withTarget<T>(
   command: Command,
   context: CommandContext,
   body: (target: Target) => Promise<T>,
+  options: { readonly verdict?: boolean } = {},
 ): Promise<T> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const output = context.output(command);
-  const probe = await openProbe(globals.probe, {
-    usb: context.usb,
-    ...(context.defaultServer === undefined ? {} : { defaultServer: context.defaultServer }),
-  });
+  const probe = await openProbe(globals.probe, probeAccess(context));
   output.verbose(1, `probe: ${probe.description}`);
   const stop = stopRequest();
   const signal = { interrupted: false };
@@ -81,11 +89,17 @@ export async function withTarget<T>(
     await probe.abort();
   });
   const work = (async (): Promise<T> => {
-    const session = await context.connectSession(probe.stlink, {
-      strategy: globals.connect,
-      ...(globals.speed === undefined ? {} : { speedKHz: globals.speed }),
-      ...(probe.clock === undefined ? {} : { now: probe.clock.now, sleep: probe.clock.sleep }),
-    });
+    let session: Session;
+    try {
+      session = await context.connectSession(probe.stlink, {
+        strategy: globals.connect,
+        ...(globals.speed === undefined ? {} : { speedKHz: globals.speed }),
+        ...(probe.clock === undefined ? {} : { now: probe.clock.now, sleep: probe.clock.sleep }),
+      });
+    } catch (error) {
+      if (options.verdict !== true || signal.interrupted) throw error;
+      throw await withVerdict(asSwdkitError(error), probe, globals.speed);
+    }
     const report = session.connectReport;
     output.verbose(
       1,
@@ -126,6 +140,21 @@ export async function withTarget<T>(
     await probe.close();
     stop.release();
   }
+}
+
+/**
+ * A failed connect ends with the doctor's quick verdict and the command to run (issue 14): the same
+ * error (class and code kept for scripts), its hint followed by the verdict.
+ */
+async function withVerdict(error: SwdkitError, probe: OpenedProbe, speedKHz?: number): Promise<SwdkitError> {
+  const verdict = await quickVerdict(probe.stlink, error, {
+    ...(speedKHz === undefined ? {} : { speedKHz }),
+    ...(probe.clock === undefined ? {} : { clock: probe.clock }),
+  }).catch(() => undefined);
+  if (verdict === undefined) return error;
+  const name = error.code.slice(error.code.indexOf('.') + 1);
+  const hint = `${error.hint === undefined ? '' : `${error.hint}\n`}doctor: ${verdict.line} [${verdict.codes.join(' or ')}]\nrun: ${verdict.command}`;
+  return new SwdkitError(error.errorClass, name, error.message, { hint, cause: error });
 }
 
 /** Waits a little for the interrupted operation to fail, and keeps what it said. */

@@ -73,56 +73,63 @@ export function registerFlash(program: Command, context: CommandContext): void {
       // The image is read and checked before the probe is touched: a bad file changes nothing.
       const image = loadFlashImage(file, options.address);
       const bytes = image.segments.reduce((n, s) => n + s.data.length, 0);
-      await withTarget(command, context, async (target) => {
-        const { session, output, probe } = target;
-        const report = session.connectReport;
-        if (report.explanation !== undefined) {
-          output.event(
-            { event: 'connect', method: report.method, explanation: report.explanation },
-            () => `swdkit: ${report.explanation ?? ''}`,
-          );
-        }
-        // On the virtual board, rates and ETAs are the board's time: what the same flash takes on hardware.
-        const progress = cliProgressReporter(context.io, {
-          json: output.json,
-          ...(probe.clock === undefined ? {} : { now: probe.clock.now }),
-        });
-        const flashed = await session.flash(image, file, {
-          verify: options.verify,
-          fullErase: options.fullErase,
-          progress,
-        });
-        let reset: FlashResult['reset'] = null;
-        if (options.reset) {
-          // The LEDs should blink at their own rate while watched: the virtual board follows the clock.
-          if (options.showLeds !== undefined) probe.board?.setPaced(true);
-          const done = await session.reset({ method: 'auto', halt: options.halt }).catch((error: unknown) => {
-            throw new ResetAfterFlashError(asSwdkitError(error), flashed);
+      await withTarget(
+        command,
+        context,
+        async (target) => {
+          const { session, output, probe } = target;
+          const report = session.connectReport;
+          if (report.explanation !== undefined) {
+            output.event(
+              { event: 'connect', method: report.method, explanation: report.explanation },
+              () => `swdkit: ${report.explanation ?? ''}`,
+            );
+          }
+          // On the virtual board, rates and ETAs are the board's time: what the same flash takes on hardware.
+          const progress = cliProgressReporter(context.io, {
+            json: output.json,
+            ...(probe.clock === undefined ? {} : { now: probe.clock.now }),
           });
-          reset = { method: done.method, halted: options.halt };
-        }
-        target.resumeOnExit = options.reset && !options.halt;
-        const value: FlashResult = {
-          event: 'result',
-          file,
-          format: image.format,
-          bytes,
-          chip: session.chip.name,
-          connect: {
-            method: report.method,
-            ...(report.explanation === undefined ? {} : { explanation: report.explanation }),
-          },
-          flash: flashed,
-          reset,
-        };
-        // Said before the LEDs, so the line under them is the live display.
-        output.result(value, renderFlash);
-        if (options.showLeds !== undefined) {
-          await watchLeds((a, n) => session.readMemory(a, n), output, context.io, {
-            seconds: options.showLeds,
+          const flashed = await session.flash(image, file, {
+            verify: options.verify,
+            fullErase: options.fullErase,
+            progress,
           });
-        }
-      });
+          let reset: FlashResult['reset'] = null;
+          if (options.reset) {
+            // The LEDs should blink at their own rate while watched: the virtual board follows the clock.
+            if (options.showLeds !== undefined) probe.board?.setPaced(true);
+            const done = await session
+              .reset({ method: 'auto', halt: options.halt })
+              .catch((error: unknown) => {
+                throw new ResetAfterFlashError(asSwdkitError(error), flashed);
+              });
+            reset = { method: done.method, halted: options.halt };
+          }
+          target.resumeOnExit = options.reset && !options.halt;
+          const value: FlashResult = {
+            event: 'result',
+            file,
+            format: image.format,
+            bytes,
+            chip: session.chip.name,
+            connect: {
+              method: report.method,
+              ...(report.explanation === undefined ? {} : { explanation: report.explanation }),
+            },
+            flash: flashed,
+            reset,
+          };
+          // Said before the LEDs, so the line under them is the live display.
+          output.result(value, renderFlash);
+          if (options.showLeds !== undefined) {
+            await watchLeds((a, n) => session.readMemory(a, n), output, context.io, {
+              seconds: options.showLeds,
+            });
+          }
+        },
+        { verdict: true },
+      );
     });
 }
 

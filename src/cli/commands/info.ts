@@ -35,39 +35,44 @@ export function registerInfo(program: Command, context: CommandContext): void {
     .command('info')
     .description('identify the probe and the chip: name, revision, flash, unique ID, core state, protection')
     .action(async (_options: unknown, command: Command) => {
-      const result = await withTarget(command, context, async ({ session, probe }) => {
-        const report = session.connectReport;
-        const options = await session.readOptions();
-        const info: InfoResult = {
-          probe: {
-            description: probe.description,
-            serial: probe.stlink.identity.serial,
-            firmware: probe.stlink.versionString,
-            location: probe.stlink.identity.location,
-            targetVolts: report.targetVolts,
-          },
-          chip: {
-            name: session.chip.name,
-            devId: session.chip.devId,
-            revision: session.chip.revision,
-            idcode: session.chip.idcode,
-            flashSize: session.chip.flashSize,
-            uniqueId: session.chip.uniqueId,
-            sectors: session.chip.sectors.map(({ index, address, size }) => ({ index, address, size })),
-          },
-          connect: {
-            method: report.method,
-            speedKHz: report.speedKHz,
-            ...(report.explanation === undefined ? {} : { explanation: report.explanation }),
-          },
-          core: { state: await stateAsFound(session) },
-          protection: {
-            rdpLevel: options.rdpLevel,
-            writeProtected: options.writeProtected.flatMap((p, i) => (p ? [i] : [])),
-          },
-        };
-        return info;
-      });
+      const result = await withTarget(
+        command,
+        context,
+        async ({ session, probe }) => {
+          const report = session.connectReport;
+          const options = await session.readOptions();
+          const info: InfoResult = {
+            probe: {
+              description: probe.description,
+              serial: probe.stlink.identity.serial,
+              firmware: probe.stlink.versionString,
+              location: probe.stlink.identity.location,
+              targetVolts: report.targetVolts,
+            },
+            chip: {
+              name: session.chip.name,
+              devId: session.chip.devId,
+              revision: session.chip.revision,
+              idcode: session.chip.idcode,
+              flashSize: session.chip.flashSize,
+              uniqueId: session.chip.uniqueId,
+              sectors: session.chip.sectors.map(({ index, address, size }) => ({ index, address, size })),
+            },
+            connect: {
+              method: report.method,
+              speedKHz: report.speedKHz,
+              ...(report.explanation === undefined ? {} : { explanation: report.explanation }),
+            },
+            core: { state: await stateAsFound(session) },
+            protection: {
+              rdpLevel: options.rdpLevel,
+              writeProtected: options.writeProtected.flatMap((p, i) => (p ? [i] : [])),
+            },
+          };
+          return info;
+        },
+        { verdict: true },
+      );
       context.output(command).result(result, renderInfo);
     });
 }

@@ -32,6 +32,15 @@ export interface ElfSegment {
   readonly flags: number;
 }
 
+/** A section header with its name (from .shstrtab), for readers of debug sections. */
+export interface ElfSection {
+  readonly name: string;
+  readonly type: number;
+  readonly address: number;
+  readonly offset: number;
+  readonly size: number;
+}
+
 export interface ElfFile {
   readonly path: string;
   readonly class: 32 | 64;
@@ -40,6 +49,9 @@ export interface ElfFile {
   readonly entry: number;
   readonly segments: readonly ElfSegment[];
   readonly symbols: readonly ElfSymbol[];
+  readonly sections: readonly ElfSection[];
+  /** The bytes of the named section (a view into the file), or undefined when absent or SHT_NOBITS. */
+  sectionData(name: string): Uint8Array | undefined;
   /** The first defined symbol with this name, or undefined. */
   symbol(name: string): ElfSymbol | undefined;
   /** Like `symbol`, but throws a BadInputError naming the file when the symbol is absent. */
@@ -119,6 +131,8 @@ export function parseElf(bytes: Uint8Array, path = '<buffer>'): ElfFile {
   }
 
   interface Section {
+    name: number;
+    address: number;
     type: number;
     offset: number;
     size: number;
@@ -132,6 +146,8 @@ export function parseElf(bytes: Uint8Array, path = '<buffer>'): ElfFile {
     sections.push(
       is64
         ? {
+            name: u32(o),
+            address: addr(o + 16),
             type: u32(o + 4),
             offset: addr(o + 24),
             size: addr(o + 32),
@@ -139,6 +155,8 @@ export function parseElf(bytes: Uint8Array, path = '<buffer>'): ElfFile {
             entsize: addr(o + 56),
           }
         : {
+            name: u32(o),
+            address: u32(o + 12),
             type: u32(o + 4),
             offset: u32(o + 16),
             size: u32(o + 20),
@@ -184,6 +202,24 @@ export function parseElf(bytes: Uint8Array, path = '<buffer>'): ElfFile {
     }
   }
 
+  const shstrndx = u16(is64 ? 62 : 50);
+  const names = sections[shstrndx];
+  const sectionName = (offset: number): string => {
+    if (names === undefined || offset >= names.size || names.offset + names.size > bytes.length) return '';
+    const start = names.offset + offset;
+    let end = start;
+    while (end < names.offset + names.size && bytes[end] !== 0) end++;
+    return decoder.decode(bytes.subarray(start, end));
+  };
+  const named: ElfSection[] = sections.map((s) => ({
+    name: sectionName(s.name),
+    type: s.type,
+    address: s.address,
+    offset: s.offset,
+    size: s.size,
+  }));
+  const SHT_NOBITS = 8;
+
   const symbol = (wanted: string): ElfSymbol | undefined =>
     symbols.find((s) => s.name === wanted && s.sectionIndex !== 0);
   return {
@@ -194,6 +230,13 @@ export function parseElf(bytes: Uint8Array, path = '<buffer>'): ElfFile {
     entry,
     segments,
     symbols,
+    sections: named,
+    sectionData(wanted: string): Uint8Array | undefined {
+      const found = named.find((s) => s.name === wanted);
+      if (found === undefined || found.type === SHT_NOBITS) return undefined;
+      check(found.offset, found.size, `section ${wanted}`);
+      return bytes.subarray(found.offset, found.offset + found.size);
+    },
     symbol,
     requireSymbol(wanted: string): ElfSymbol {
       const found = symbol(wanted);
