@@ -3,27 +3,9 @@
  * and the diagnoses drawn from it, each with a stable code (issue 14) and the command to run.
  */
 
-/** The stable diagnosis codes (part of the public interface: `--json` consumers switch on them). */
-export const DIAGNOSIS_CODES = [
-  'no-probe',
-  'probe-permission',
-  'probe-busy',
-  'probe-firmware-old',
-  'no-target-power',
-  'swd-no-response',
-  'swd-speed',
-  'firmware-disables-swd-pins',
-  'firmware-low-power',
-  'watchdog-reset',
-  'flash-empty',
-  'core-lockup',
-  'hard-fault',
-  'read-protected',
-  'permanently-protected',
-  'write-protected',
-  'healthy',
-] as const;
-export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
+import type { DiagnosisCode } from './codes.js';
+
+export { DIAGNOSIS_CODES, type DiagnosisCode } from './codes.js';
 
 /** One rung of the ladder: what was tried and what came back. */
 export interface Evidence {
