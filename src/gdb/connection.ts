@@ -9,7 +9,13 @@ import type { Segment } from '../flash/image/types.js';
 import { asSwdkitError } from '../util/errors.js';
 import { memoryMap } from './memory-map.js';
 import { runMonitorCommand } from './monitor.js';
-import { gdbRegisters, registerHex, registerWrites, targetDescription, type GdbRegister } from './registers.js';
+import {
+  gdbRegisters,
+  registerHex,
+  registerWrites,
+  targetDescription,
+  type GdbRegister,
+} from './registers.js';
 import { framePacket, RspDecoder } from './rsp-framing.js';
 import { stopReply } from './stop-reply.js';
 import type { GdbTarget, TargetLayout, WatchKind } from './target.js';
@@ -29,6 +35,11 @@ export interface GdbConnectionOptions {
 
 /** The largest packet gdb may send us (hex digits of memory data count twice): 16 KiB. */
 export const PACKET_SIZE = 0x4000;
+/**
+ * How long a running core may stay in its HardFault handler before the poll calls it a crash and
+ * halts it: a handler that recovers (logs, fixes up, returns) is out within microseconds.
+ */
+const HARDFAULT_GRACE_MS = 100;
 /** Polls that may fail in a row before the run is reported as ended. */
 const MAX_POLL_FAILURES = 10;
 
@@ -89,7 +100,7 @@ export class GdbConnection {
   private readonly decoder = new RspDecoder();
   private ackMode = true;
   private lastSent: Uint8Array | undefined;
-  private chain: Promise<void>;
+  private chain: Promise<void> = Promise.resolve();
   private extended = false;
   private running = false;
   private interruptRequested = false;
@@ -115,7 +126,6 @@ export class GdbConnection {
           setTimeout(resolve, ms);
         }));
     this.pollMs = options.pollIntervalMs ?? 10;
-    this.chain = target.attach().catch((error: unknown) => this.logError('attach', error));
   }
 
   /** Bytes from gdb. */
@@ -132,7 +142,9 @@ export class GdbConnection {
           break;
         case 'malformed':
           if (this.ackMode) this.options.write(fromLatin1('+'));
-          this.chain = this.chain.then(() => this.send(BAD_REQUEST));
+          this.chain = this.chain.then(() => {
+            this.send(BAD_REQUEST);
+          });
           break;
         case 'nack':
           if (this.ackMode && this.lastSent !== undefined) this.options.write(this.lastSent);
@@ -486,21 +498,35 @@ export class GdbConnection {
     return undefined;
   }
 
+  /** Read after an await: D, k or the transport going away may have ended the run meanwhile. */
+  private stillRunning(): boolean {
+    return this.running && !this.closed;
+  }
+
   private interrupt(): void {
     if (!this.running || this.interruptRequested) return;
     this.interruptRequested = true;
-    this.target.halt().catch((error: unknown) => this.logError('interrupt', error));
+    this.target.halt().catch((error: unknown) => {
+      this.logError('interrupt', error);
+    });
   }
 
   /** Polls the running target until it stops, then sends the stop reply gdb is waiting for. */
   private async waitForStop(): Promise<void> {
     let failures = 0;
+    let inHardFault = 0;
     while (this.running && !this.closed) {
       await this.sleep(this.pollMs);
-      if (!this.running || this.closed) return;
+      if (!this.stillRunning()) return;
       try {
-        if (await this.target.isStopped()) break;
+        const seen = await this.target.poll();
         failures = 0;
+        if (seen === 'stopped') break;
+        inHardFault = seen === 'in-hardfault' ? inHardFault + 1 : 0;
+        if (inHardFault * this.pollMs >= HARDFAULT_GRACE_MS) {
+          await this.target.haltOnFault();
+          break;
+        }
       } catch (error) {
         if (++failures < MAX_POLL_FAILURES) continue;
         this.running = false;
@@ -573,7 +599,7 @@ export class GdbConnection {
     return 'OK';
   }
 
-  /** Removes what this connection put on the target, and gives up its part of the vector catch. */
+  /** Removes what this connection put on the target. */
   private async cleanUp(): Promise<void> {
     const attempt = async (what: string, work: () => Promise<void>): Promise<void> => {
       try {
@@ -594,7 +620,6 @@ export class GdbConnection {
       this.watches.delete(key);
       await attempt('z2', () => this.target.removeWatchpoint(w.kind, w.address, w.length));
     }
-    await attempt('release', () => this.target.release());
   }
 
   /** D: breakpoints and watchpoints out, the core running, then the connection closes. */
@@ -656,7 +681,8 @@ export function mergeSegments(writes: readonly Segment[]): Segment[] {
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
+  const [only] = parts;
+  if (parts.length === 1 && only !== undefined) return only;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -16,7 +16,11 @@ export const MONITOR_HELP = [
 ];
 
 export async function runMonitorCommand(target: GdbTarget, text: string): Promise<string[]> {
-  const words = text.trim().toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const command = words.join(' ');
   switch (command) {
     case 'reset':

@@ -116,6 +116,9 @@ export function registerWrites(
   hex: string,
 ): { name: CoreRegisterName; value: number }[] | undefined {
   if (hex.length !== register.bits / 4) return undefined;
-  const writes = register.parts.map((name, i) => ({ name, value: parseWordHex(hex.slice(8 * i, 8 * i + 8)) }));
+  const writes = register.parts.map((name, i) => ({
+    name,
+    value: parseWordHex(hex.slice(8 * i, 8 * i + 8)),
+  }));
   return writes.some((w) => Number.isNaN(w.value)) ? undefined : writes;
 }

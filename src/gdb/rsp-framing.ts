@@ -53,19 +53,21 @@ export function checksumOf(bytes: Uint8Array): number {
 export function decodePayload(raw: Uint8Array): Uint8Array | string {
   if (!raw.includes(ESCAPE) && !raw.includes(STAR)) return raw;
   const out: number[] = [];
+  let last = -1;
   for (let i = 0; i < raw.length; i++) {
-    const b = raw[i]!;
+    const b = raw[i] ?? 0;
     if (b === ESCAPE) {
       if (i + 1 >= raw.length) return 'a trailing escape character';
-      out.push(raw[++i]! ^ 0x20);
+      last = (raw[++i] ?? 0) ^ 0x20;
+      out.push(last);
     } else if (b === STAR) {
-      if (out.length === 0) return 'a run length with nothing to repeat';
+      if (last < 0) return 'a run length with nothing to repeat';
       if (i + 1 >= raw.length) return 'a run length without its count';
-      const repeat = raw[++i]! - RLE_BIAS;
+      const repeat = (raw[++i] ?? 0) - RLE_BIAS;
       if (repeat < 0 || repeat > 126 - RLE_BIAS) return 'a run length out of range';
-      const last = out[out.length - 1]!;
       for (let r = 0; r < repeat; r++) out.push(last);
     } else {
+      last = b;
       out.push(b);
     }
   }

@@ -45,7 +45,9 @@ export async function startGdbServer(options: GdbServerOptions): Promise<GdbServ
         if (!socket.destroyed) socket.write(bytes);
       },
       close: () => socket.end(),
-      log: (line) => emit({ kind: 'error', client, message: line }),
+      log: (line) => {
+        emit({ kind: 'error', client, message: line });
+      },
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     });
     live.set(socket, connection);
@@ -53,7 +55,9 @@ export async function startGdbServer(options: GdbServerOptions): Promise<GdbServ
     socket.on('data', (chunk: Buffer) => {
       connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
     });
-    socket.on('error', (error) => emit({ kind: 'error', client, message: error.message }));
+    socket.on('error', (error) => {
+      emit({ kind: 'error', client, message: error.message });
+    });
     socket.on('close', () => {
       live.delete(socket);
       ended.push(connection.disconnected());
@@ -76,7 +80,11 @@ export async function startGdbServer(options: GdbServerOptions): Promise<GdbServ
       return live.size;
     },
     close: async () => {
-      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closing = new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
       for (const socket of live.keys()) socket.destroy();
       await closing;
       await Promise.all(ended);

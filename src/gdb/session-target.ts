@@ -4,7 +4,7 @@
  * so several gdb connections on one target never interleave the steps of an operation.
  */
 import { BASE_REGISTER_NAMES, type CoreRegisterName, type CoreRegisters } from '../arm/core-registers.js';
-import { DEBUG_REG, DEMCR } from '../arch/armv7m/debug.js';
+import { ICSR, SCB_REG } from '../arch/armv7m/scb.js';
 import { ADDRESS_MAP } from '../arch/armv7m/memory-map.js';
 import type { Segment } from '../flash/image/types.js';
 import type { Session } from '../session.js';
@@ -16,11 +16,8 @@ import type { BreakpointType, GdbTarget, HaltEvent, TargetLayout, WatchKind } fr
 /** Thumb BKPT #0: halts a core under debug at this instruction (ARM DDI 0403E A7.7.17). */
 const BKPT_0 = Uint8Array.of(0x00, 0xbe);
 
-/**
- * The faults whose vector catch stops the core for gdb: HardFault, where every unhandled fault ends.
- * The configurable faults are left to the firmware's own handlers.
- */
-const FAULT_CATCH = DEMCR.VC_HARDERR;
+/** ICSR.VECTACTIVE while the HardFault handler runs (exception number 3). */
+const HARDFAULT_EXCEPTION = 3;
 
 interface PlacedWatch {
   readonly address: number;
@@ -47,8 +44,8 @@ export class SessionTarget implements GdbTarget {
   /** RAM breakpoints: the halfword each BKPT replaced. */
   private readonly patched = new Map<number, Uint8Array>();
   private readonly watches = new Map<string, PlacedWatch>();
-  private attached = 0;
-  private demcrBefore = 0;
+  /** The next halt event is a fault's: the core was halted inside its HardFault handler. */
+  private faultHalt = false;
 
   constructor(readonly session: Session) {}
 
@@ -92,6 +89,23 @@ export class SessionTarget implements GdbTarget {
     });
   }
 
+  poll(): Promise<'stopped' | 'running' | 'in-hardfault'> {
+    return this.run(async () => {
+      const { state } = await this.core.status();
+      if (state === 'halted' || state === 'locked-up') return 'stopped';
+      const icsr = await this.core.access.read32(SCB_REG.ICSR);
+      return (icsr & ICSR.VECTACTIVE_MASK) === HARDFAULT_EXCEPTION ? 'in-hardfault' : 'running';
+    });
+  }
+
+  haltOnFault(): Promise<void> {
+    return this.run(async () => {
+      if (!(await this.core.isHalted())) await this.core.halt();
+      this.cachedHalt = undefined;
+      this.faultHalt = true;
+    });
+  }
+
   halt(): Promise<void> {
     return this.run(async () => {
       if (!(await this.core.isHalted())) await this.core.halt();
@@ -101,6 +115,7 @@ export class SessionTarget implements GdbTarget {
   resume(): Promise<void> {
     return this.run(async () => {
       this.cachedHalt = undefined;
+      this.faultHalt = false;
       await this.core.resume();
     });
   }
@@ -123,10 +138,13 @@ export class SessionTarget implements GdbTarget {
       }
       const reason = await this.core.haltReason();
       const pc = await this.core.readRegister('pc');
-      const fault =
-        lockup || reason.causes.includes('vector-catch') ? await this.core.faultStatus() : undefined;
+      const faulted = lockup || this.faultHalt || reason.causes.includes('vector-catch');
+      this.faultHalt = false;
+      const fault = faulted ? await this.core.faultStatus() : undefined;
       const watchpoints = reason.watchpoints.map((hit) => {
-        const placed = [...this.watches.values()].find((w) => w.address === hit.address && w.kind === hit.kind);
+        const placed = [...this.watches.values()].find(
+          (w) => w.address === hit.address && w.kind === hit.kind,
+        );
         return { address: placed?.requested ?? hit.address, kind: hit.kind };
       });
       const event: HaltEvent = {
@@ -163,7 +181,7 @@ export class SessionTarget implements GdbTarget {
       for (const [at, original] of this.patched) {
         for (let i = 0; i < 2; i++) {
           const offset = at + i - address;
-          if (offset >= 0 && offset < data.length) data[offset] = original[i]!;
+          if (offset >= 0 && offset < data.length) data[offset] = original[i] ?? 0;
         }
       }
       return data;
@@ -246,28 +264,6 @@ export class SessionTarget implements GdbTarget {
       for (const other of this.watches.values()) {
         if (other.address === placed.address) await this.core.watchpoints.set(other);
       }
-    });
-  }
-
-  attach(): Promise<void> {
-    return this.run(async () => {
-      this.attached++;
-      if (this.attached > 1) return;
-      const demcr = (await this.core.access.read32(DEBUG_REG.DEMCR)) >>> 0;
-      this.demcrBefore = demcr;
-      if ((demcr & FAULT_CATCH) !== FAULT_CATCH)
-        await this.core.access.write32(DEBUG_REG.DEMCR, (demcr | FAULT_CATCH) >>> 0);
-    });
-  }
-
-  release(): Promise<void> {
-    return this.run(async () => {
-      if (this.attached === 0) return;
-      this.attached--;
-      if (this.attached > 0) return;
-      const demcr = (await this.core.access.read32(DEBUG_REG.DEMCR)) >>> 0;
-      const restored = ((demcr & ~FAULT_CATCH) | (this.demcrBefore & FAULT_CATCH)) >>> 0;
-      if (restored !== demcr) await this.core.access.write32(DEBUG_REG.DEMCR, restored);
     });
   }
 }

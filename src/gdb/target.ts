@@ -41,6 +41,13 @@ export interface GdbTarget {
 
   /** True once the core is halted, or locked up (which counts as a stop). */
   isStopped(): Promise<boolean>;
+  /**
+   * What a running core is doing, for the poll while gdb waits: stopped, running, or running inside
+   * its HardFault handler (ICSR.VECTACTIVE = 3), which the poll treats as a crash if it lasts.
+   */
+  poll(): Promise<'stopped' | 'running' | 'in-hardfault'>;
+  /** Halts a core found stuck in its HardFault handler; its halt event then carries the fault status. */
+  haltOnFault(): Promise<void>;
   halt(): Promise<void>;
   resume(): Promise<void>;
   /** One instruction, interrupts masked. */
@@ -63,9 +70,4 @@ export interface GdbTarget {
   removeBreakpoint(type: BreakpointType, address: number): Promise<void>;
   insertWatchpoint(kind: WatchKind, address: number, length: number): Promise<void>;
   removeWatchpoint(kind: WatchKind, address: number, length: number): Promise<void>;
-
-  /** A debugger starts using the target (fault vector catch on). */
-  attach(): Promise<void>;
-  /** A debugger stops using it; the last one out restores what attach changed. */
-  release(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { registerControl } from './control.js';
 import { registerDoctor } from './doctor.js';
 import { registerErase } from './erase.js';
 import { registerFlash } from './flash.js';
+import { registerGdbServer } from './gdbserver.js';
 import { registerInfo } from './info.js';
 import { registerInit } from './init.js';
 import { registerMemory } from './memory.js';
@@ -21,4 +22,5 @@ export function registerTargetCommands(program: Command, context: CommandContext
   registerInit(program, context);
   registerDoctor(program, context);
   registerRecover(program, context);
+  registerGdbServer(program, context);
 }
