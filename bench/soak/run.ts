@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { reportGdbFuzz, runGdbFuzz } from './gdb-fuzz.js';
 import { hostileWorker, newHostileCounts, type HostileCounts } from './hostile.js';
 import { Random } from './random.js';
 import { SlowWire } from './slow-wire.js';
@@ -13,6 +14,8 @@ import { now, type WellBehavedCounts } from './well-behaved.js';
  *
  *   npm run soak -- [--target sim|server|both] [--requests N] [--seconds S] [--seed N]
  *                   [--hostile N] [--well-behaved N]
+ *
+ * `--target gdb` instead fuzzes the gdb server's connection (gdb-fuzz.ts) with --requests packets.
  */
 interface Options {
   readonly targets: TargetName[];
@@ -145,6 +148,15 @@ function report(result: Result): string {
 }
 
 const options = parseOptions(process.argv.slice(2));
+if (process.argv.includes('gdb')) {
+  const fuzz = { packets: options.requests, seed: options.seed, burst: 1000, hangMs: 10_000 };
+  process.stdout.write(
+    `soak: ${fuzz.packets} gdb remote-protocol packets into one GdbConnection, seed ${fuzz.seed}\n`,
+  );
+  const result = await runGdbFuzz(fuzz);
+  process.stdout.write(`${reportGdbFuzz(fuzz, result)}\n`);
+  process.exit(result.crashes + result.hangs + result.unanswered > 0 ? 1 : 0);
+}
 process.stdout.write(
   `soak: ${options.requests} random hostile requests or ${options.seconds} s per target, ${options.hostile} hostile and ` +
     `${options.wellBehaved} well-behaved clients, seed ${options.seed}\n`,
