@@ -264,7 +264,8 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
   let maxBurstMs = 0;
   let peakRss = 0;
   let output = '';
-  let closed = false;
+  // Set by the connection's close callback (D, k), which TypeScript's flow analysis cannot see.
+  const link = { closed: false };
   const onCrash = (): void => {
     crashes++;
   };
@@ -272,14 +273,14 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
   process.on('unhandledRejection', onCrash);
   const target = new MemoryTarget(random);
   const open = (): GdbConnection => {
-    closed = false;
+    link.closed = false;
     return new GdbConnection(target, {
       write: (bytes) => {
         output += String.fromCharCode(...bytes);
         if (output.length > 1 << 20) output = output.slice(-4096);
       },
       close: () => {
-        closed = true;
+        link.closed = true;
       },
       log: () => {
         handlerErrors++;
@@ -291,7 +292,11 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
   let connection = open();
   const started = performance.now();
   const settle = async (): Promise<boolean> => {
-    const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), options.hangMs).unref());
+    const timer = new Promise<'hang'>((resolve) =>
+      setTimeout(() => {
+        resolve('hang');
+      }, options.hangMs).unref(),
+    );
     return (await Promise.race([connection.idle().then(() => 'ok' as const), timer])) === 'ok';
   };
   let sent = 0;
@@ -307,7 +312,7 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
         at += n;
       }
       if (random.chance(0.02)) await turn();
-      if (closed) {
+      if (link.closed) {
         await connection.disconnected();
         connection = open();
         reconnects++;
@@ -322,7 +327,7 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
     }
     if (!(await settle())) hangs++;
     replies += (output.match(/\$/g) ?? []).length;
-    if (closed) {
+    if (link.closed) {
       await connection.disconnected();
       connection = open();
       reconnects++;
