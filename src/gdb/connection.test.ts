@@ -68,7 +68,7 @@ describe('GdbConnection: the handshake and what gdb reads first', () => {
     assert.equal(await gdb.reply(), '1');
   });
 
-  test('target.xml: the M-profile core, the system registers and the VFP, in regnum order', async () => {
+  test('the target description (target.xml): the M-profile core, the system registers and the VFP, in regnum order', async () => {
     const { gdb } = await connected('blinky');
     const xml = await xfer(gdb, 'qXfer:features:read:target.xml:', 0x100);
     assert.match(xml, /<architecture>arm<\/architecture>/);
