@@ -2,6 +2,7 @@ import { benchBoardPaced, benchBoardUnpaced } from './board.js';
 import { benchCpuMips } from './cpu-mips.js';
 import { benchDoctor } from './doctor.js';
 import { benchFlash } from './flash.js';
+import { benchGdb } from './gdb.js';
 import { benchOpenOcdProgram } from './openocd.js';
 import { formatResult, type BenchResult } from './report.js';
 import { benchServer } from './server.js';
@@ -27,10 +28,12 @@ const benchmarks: Record<string, Bench> = {
   'openocd-program': () => benchOpenOcdProgram(),
   // swdkit against OpenOCD on a --realtime board; the OpenOCD half is reported as not run without it.
   flash: () => benchFlash(findProgram('openocd')),
+  // swdkit gdbserver against OpenOCD's gdb server on the same virtual board.
+  gdb: () => benchGdb(),
 };
 
 /** Benchmarks that need a peer program, and which. */
-const PEERS: Record<string, string> = { 'openocd-program': 'openocd' };
+const PEERS: Record<string, string> = { 'openocd-program': 'openocd', gdb: 'gdb-multiarch' };
 
 const json = process.argv.includes('--json');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
