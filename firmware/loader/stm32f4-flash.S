@@ -32,8 +32,18 @@
  *
  *   Units that are all ones are skipped: the host erases every sector before programming it, and an
  *   erased cell already reads all ones, so programming it would only cost tprog (16 µs per access).
- *   FLASH_SR is polled after every access, as RM0090 §3.6.4 prescribes; an error flag (OPERR, WRPERR,
+ *   FLASH_SR is read after every access, as RM0090 §3.6.4 prescribes; an error flag (OPERR, WRPERR,
  *   PGAERR, PGPERR, PGSERR: mask 0xF2) ends the run at once with FLASH_CR.PG cleared.
+ *
+ *   While an access is being programmed the core sleeps in WFE instead of spinning on BSY: the loader
+ *   programs with EOPIE and ERRIE set and SCR.SEVONPEND set, so the FLASH interrupt's line (EOP at
+ *   the end of a successful operation, OPERR on a failed one) becoming pending is a wake-up event
+ *   (ARMv7-M B1.5.18), although that interrupt stays disabled in the NVIC and is never taken. After
+ *   each access EOP is cleared and then the interrupt's pending bit (NVIC_ICPR0), so that the next
+ *   end of operation is again a transition. A wake-up with BSY still set (an event left over from
+ *   before) only costs another look at FLASH_SR. The core does no work it would have done spinning,
+ *   and wakes within a few cycles of BSY falling. The loader puts SCR back and leaves FLASH_CR zero
+ *   (PG, EOPIE, ERRIE off), EOP and the pending bit clear when it exits.
  *
  * Entry +4: CRC-32 of memory ranges (comparing before programming; verifying without a ring)
  *   r0 = list of r1 entries { address, length, crc }, r2 = 4 KiB scratch (word aligned) for the
@@ -53,8 +63,14 @@
 
         .equ    FLASH_SR, 0x0c
         .equ    FLASH_CR, 0x10
+        .equ    SR_EOP, 0x1
         .equ    SR_BSY, 0x10000
         .equ    SR_ERRORS, 0xf2
+        .equ    CR_EOPIE_ERRIE, 0x03000000
+        .equ    FLASH_IRQ_BIT, 1 << 4   /* the FLASH global interrupt is IRQ 4 on the STM32F4 */
+        .equ    SCB_SCR, 0xe000ed10
+        .equ    SCR_SEVONPEND, 0x10
+        .equ    NVIC_ICPR0, 0xe000e280
         .equ    SLOT_EMPTY, 0
         .equ    SLOT_FULL, 1
         .equ    SLOT_STOP, 2
@@ -68,6 +84,16 @@
         .equ    SLOT_DATA, 8
         .equ    SLOT_CRC, 12
         .equ    SLOT_STATE, 16
+
+/* EOP (rc_w1), then the FLASH interrupt's pending bit, once the line has fallen: the next end
+ * of operation is again a transition. r1 = FLASH_R_BASE, r11 = NVIC_ICPR0. Clobbers r9. */
+        .macro  END_OF_OPERATION
+        movs    r9, #SR_EOP
+        str     r9, [r1, #FLASH_SR]
+        dsb     sy
+        movs    r9, #FLASH_IRQ_BIT
+        str     r9, [r11]
+        .endm
 
         .global loader_start
         .type   loader_start, %function
@@ -84,8 +110,17 @@ program:
         mov     r2, r6
         bl      build_tables
         pop     {r0-r3}
-1:      mov     r11, #0xffffffff        /* the erased values the loops compare with */
-        movw    r12, #0xffff
+1:      movw    r9, #:lower16:SCB_SCR    /* wake-ups: SEVONPEND, saved on the stack */
+        movt    r9, #:upper16:SCB_SCR
+        ldr     r10, [r9]
+        push    {r10}
+        orr     r10, r10, #SCR_SEVONPEND
+        str     r10, [r9]
+        orr     r2, r2, #CR_EOPIE_ERRIE
+        movw    r11, #:lower16:NVIC_ICPR0
+        movt    r11, #:upper16:NVIC_ICPR0
+        END_OF_OPERATION                /* whatever ran before may have left EOP or the bit set */
+        movw    r12, #0xffff            /* the erased halfword loop16 compares with */
         movs    r4, #0                  /* index of the current slot */
 next_slot:
         movs    r6, #SLOT_SIZE
@@ -110,27 +145,31 @@ fill:
         beq     loop16
 
 /* One access: load from the source, skip an erased value, store, wait for BSY, check the flags. */
-        .macro  PROGRAM_LOOP name, load, store, step, erased
+        .macro  PROGRAM_LOOP name, load, store, step, erased, compare
 \name:
         cmp     r6, r8
         bhs     slot_done
         \load   r10, [r6], #\step
-        cmp     r10, \erased
+        \compare r10, \erased
         beq     1f
         \store  r10, [r7]
         dsb     sy
 2:      ldr     r9, [r1, #FLASH_SR]
         tst     r9, #SR_BSY
-        bne     2b
-        tst     r9, #SR_ERRORS
+        beq     3f
+        wfe
+        b       2b
+3:      tst     r9, #SR_ERRORS
         bne     failed
+        END_OF_OPERATION
 1:      add     r7, r7, #\step
         b       \name
         .endm
 
-        PROGRAM_LOOP loop8, ldrb, strb, 1, #0xff
-        PROGRAM_LOOP loop32, ldr, str, 4, r11
-        PROGRAM_LOOP loop16, ldrh, strh, 2, r12
+        PROGRAM_LOOP loop8, ldrb, strb, 1, #0xff, cmp
+        PROGRAM_LOOP loop32, ldr, str, 4, #1, cmn
+        PROGRAM_LOOP loop16, ldrh, strh, 2, r12, cmp
+
 
 slot_done:
         ldr     r6, [r0, #CTRL_TABLES]
@@ -165,7 +204,12 @@ finished:
         str     r6, [r0, #0]
 exit_program:
         movs    r6, #0
-        str     r6, [r1, #FLASH_CR]     /* PG off; the host locks the interface */
+        str     r6, [r1, #FLASH_CR]     /* PG, EOPIE, ERRIE off; the host locks the interface */
+        END_OF_OPERATION
+        pop     {r10}
+        movw    r9, #:lower16:SCB_SCR
+        movt    r9, #:upper16:SCB_SCR
+        str     r10, [r9]
         bkpt    #0
 
 /* ---- crc ---------------------------------------------------------------------------------- */

@@ -40,12 +40,14 @@ export async function retryWhileWait<T>(
   attempt: () => Promise<Attempt<T>>,
   policy: WaitRetryPolicy,
   sleep: Sleep,
+  /** The outcome of a first try already made (a pipelined one): counted as attempt 1. */
+  first?: Attempt<T>,
 ): Promise<T> {
   let delay = policy.firstDelayMs;
   for (let tries = 1; ; tries++) {
     let outcome: Attempt<T>;
     try {
-      outcome = await attempt();
+      outcome = tries === 1 && first !== undefined ? first : await attempt();
     } catch (error) {
       if (!(error instanceof StLinkServerBusyError) || tries > policy.retries) throw error;
       await sleep(delay);

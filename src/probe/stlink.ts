@@ -48,6 +48,7 @@ import { describeCommand } from './describe.js';
 import {
   DEFAULT_WAIT_RETRY,
   retryWhileWait,
+  type Attempt,
   wallClockSleep,
   type Sleep,
   type WaitRetryPolicy,
@@ -620,45 +621,99 @@ export class StLink {
       access.width,
     );
     const out = new Uint8Array(direction === 'read' ? length : 0);
-    for (const chunk of chunks) {
-      const bytes = await this.memoryChunk(
-        direction,
-        chunk,
-        ap,
-        csw,
-        data?.subarray(chunk.offset, chunk.offset + chunk.length),
-      );
-      if (direction === 'read') out.set(bytes, chunk.offset);
+    const dataOf = (chunk: TransferChunk): Uint8Array | undefined =>
+      data?.subarray(chunk.offset, chunk.offset + chunk.length);
+    // Up to PIPELINE_CHUNKS chunks, each with its status query, are asked for before the first
+    // answer is awaited: over a transport that pipelines (TCP) the probe works through them back to
+    // back. They are taken in order; from the first that is not OK on, the rest go one at a time
+    // through the WAIT retry, in order again (a write's later chunks are written once more after it).
+    const inFlight: Promise<Attempt<Uint8Array>>[] = [];
+    let next = 0;
+    for (let i = 0; i < chunks.length; i++) {
+      while (next < chunks.length && next < i + PIPELINE_CHUNKS) {
+        const chunk = chunks[next++]!;
+        inFlight.push(this.memoryAttempt(direction, chunk, ap, csw, dataOf(chunk)));
+      }
+      const chunk = chunks[i]!;
+      let outcome: Attempt<Uint8Array>;
+      try {
+        outcome = await inFlight[i]!;
+      } catch (error) {
+        await Promise.allSettled(inFlight.slice(i + 1));
+        throw error;
+      }
+      if (!isStatusOk(outcome.status)) {
+        await Promise.allSettled(inFlight.slice(i + 1));
+        const rest = chunks.slice(i);
+        for (const [k, again] of rest.entries()) {
+          const bytes = await this.memoryChunk(
+            direction,
+            again,
+            ap,
+            csw,
+            dataOf(again),
+            k === 0 ? outcome : undefined,
+          );
+          if (direction === 'read') out.set(bytes, again.offset);
+        }
+        return out;
+      }
+      if (direction === 'read') out.set(outcome.result, chunk.offset);
     }
     return out;
   }
 
+  /** One chunk with the WAIT retry (retry.ts); `first` is a try already made. */
   private memoryChunk(
     direction: 'read' | 'write',
     chunk: TransferChunk,
     ap: number,
     csw: number,
     data: Uint8Array | undefined,
+    first?: Attempt<Uint8Array>,
   ): Promise<Uint8Array> {
     const kind = MEMORY_KIND[direction][chunk.width];
-    const request = { address: chunk.address, length: chunk.length, ap, csw };
-    const command: KnownCommand = { kind, ...request };
     return retryWhileWait(
-      describeCommand(command),
-      async () => {
-        const reply = await this.send(command, data);
-        const result = direction === 'read' ? decodeReadMemoryReply(kind, request, reply) : new Uint8Array(0);
-        if (this.state().features.hasGetLastRwStatus2) {
-          const status = decodeGetLastRwStatus2Reply(await this.send({ kind: 'GETLASTRWSTATUS2' }));
-          return { status: status.status, faultAddress: status.faultAddress, result };
-        }
-        return { status: decodeStatusReply(await this.send({ kind: 'GETLASTRWSTATUS' })).status, result };
-      },
+      describeCommand({ kind, address: chunk.address, length: chunk.length, ap, csw }),
+      () => this.memoryAttempt(direction, chunk, ap, csw, data),
       this.waitRetry,
       this.sleep,
+      first,
     );
   }
+
+  /**
+   * One try of a chunk: the memory command and its GETLASTRWSTATUS(2), both sent before either
+   * answer is awaited (a memory command has no status of its own, A.5). Rejects only when the
+   * transport fails; a probe status other than OK is the attempt's `status`.
+   */
+  private async memoryAttempt(
+    direction: 'read' | 'write',
+    chunk: TransferChunk,
+    ap: number,
+    csw: number,
+    data: Uint8Array | undefined,
+  ): Promise<Attempt<Uint8Array>> {
+    const kind = MEMORY_KIND[direction][chunk.width];
+    const request = { address: chunk.address, length: chunk.length, ap, csw };
+    const status2 = this.state().features.hasGetLastRwStatus2;
+    const sent = this.send({ kind, ...request }, data);
+    const statusSent = this.send({ kind: status2 ? 'GETLASTRWSTATUS2' : 'GETLASTRWSTATUS' });
+    const [reply, statusReply] = await Promise.all([sent, statusSent]);
+    const result = direction === 'read' ? decodeReadMemoryReply(kind, request, reply) : new Uint8Array(0);
+    if (status2) {
+      const status = decodeGetLastRwStatus2Reply(statusReply);
+      return { status: status.status, faultAddress: status.faultAddress, result };
+    }
+    return { status: decodeStatusReply(statusReply).status, result };
+  }
 }
+
+/**
+ * Memory chunks asked for ahead of the one being awaited: 4 KiB chunks make this 16 KiB, which
+ * covers the flash loader's slots and stays well inside a server's per-client buffer (64 KiB).
+ */
+const PIPELINE_CHUNKS = 4;
 
 function unsupported(what: string, message: string): UnavailableError {
   return new UnavailableError(`stlink-no-${what}`, message, {

@@ -18,7 +18,13 @@ const CR_SER = 1 << 1;
 const CR_STRT = 1 << 16;
 const PSIZE_X32 = 2 << 8;
 const SR_BSY = 1 << 16;
+const SR_EOP = 1 << 0;
 const SR_PGPERR = 1 << 6;
+const CR_EOPIE = 1 << 24;
+const SCB_SCR = 0xe000_ed10;
+const NVIC_ISPR0 = 0xe000_e200;
+const FLASH_IRQ_BIT = 1 << 4;
+const DHCSR_S_SLEEP = 1 << 18;
 
 const LOADER = 0x2000_0000;
 const CONTROL = 0x2000_0400;
@@ -156,6 +162,47 @@ test('the loader streams 80 KiB around a ring of three slots (one in CCM) at x32
   assert.deepEqual(readBytes(fb, 0x0800_4000, data.length), data);
   const pc = fb.debug.readRegister(REGSEL.PC);
   assert.equal(fb.debug.read(pc & ~1, 2), 0xbe00, `halted on a BKPT (pc 0x${pc.toString(16)})`);
+});
+
+test('between accesses the core sleeps in WFE, and SCR, FLASH_CR, EOP and the FLASH interrupt are left as found', () => {
+  const fb = boardWithFirmware('blinky');
+  fb.debug.connect();
+  fb.debug.halt();
+  unlockAndEraseSectors(fb, [1]);
+  // A previous operation with EOPIE leaves EOP set and the (disabled) FLASH interrupt pending: the
+  // loader must clear both first, or the first end of operation would be no transition, and no event.
+  fb.debug.write32(CR, CR_SER | PSIZE_X32 | (2 << 3) | CR_EOPIE);
+  fb.debug.write32(CR, CR_SER | PSIZE_X32 | (2 << 3) | CR_EOPIE | CR_STRT);
+  waitFlashIdle(fb);
+  assert.notEqual(fb.debug.read32(SR) & SR_EOP, 0, 'EOP set by the erase');
+  assert.notEqual(fb.debug.read32(NVIC_ISPR0) & FLASH_IRQ_BIT, 0, 'FLASH interrupt pending');
+  fb.debug.write32(CR, 0);
+  const scr = fb.debug.read32(SCB_SCR);
+
+  const data = testImage(SLOT_BYTES);
+  fb.debug.writeBlock(CONTROL, Uint32Array.of(0, 0, 1, 0, 0x0800_4000, data.length, SLOT_DATA[0], 0, 0));
+  fb.debug.writeBlock(SLOT_DATA[0], words(data));
+  startLoader(fb, STM32F4_LOADER_ENTRY.program, [CONTROL, FLASH_R_BASE, CR_PG | PSIZE_X32, 4]);
+  fb.debug.write32(descriptor(0) + STATE, SLOT.FULL);
+  // 4096 accesses of 16 µs: sample DHCSR through the SW-DP every 0.2 ms while the slot is programmed.
+  let samples = 0;
+  let sleeping = 0;
+  for (let i = 0; fb.debug.read32(descriptor(0) + STATE) === SLOT.FULL; i++) {
+    if (i > 5_000) assert.fail('the loader did not finish the slot');
+    fb.board.runFor(0.2 * MS);
+    samples++;
+    if (fb.debug.dhcsr() & DHCSR_S_SLEEP) sleeping++;
+  }
+  fb.debug.write32(descriptor(0) + STATE, SLOT.STOP); // a ring of one: slot 0 is next again
+  waitHalted(fb);
+  assert.ok(samples >= 200, `${samples} samples`);
+  assert.ok(sleeping / samples > 0.8, `asleep in ${sleeping} of ${samples} samples`);
+  assert.equal(fb.debug.read32(CONTROL), 0, 'status: finished without an error');
+  assert.deepEqual(readBytes(fb, 0x0800_4000, data.length), data);
+  assert.equal(fb.debug.read32(SCB_SCR), scr, 'SCR as found (SEVONPEND off again)');
+  assert.equal(fb.debug.read32(CR), 0, 'FLASH_CR: PG, EOPIE, ERRIE off');
+  assert.equal(fb.debug.read32(SR) & SR_EOP, 0, 'EOP clear');
+  assert.equal(fb.debug.read32(NVIC_ISPR0) & FLASH_IRQ_BIT, 0, 'FLASH interrupt not pending');
 });
 
 test('a parallelism error (byte accesses while PSIZE is x32) stops the loader with FLASH_SR and the address', () => {

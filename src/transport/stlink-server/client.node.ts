@@ -135,11 +135,18 @@ export class StLinkServerTransport implements StLinkTransport {
     return done;
   }
 
+  /**
+   * A request goes out at once; its reply is read in turn. TCP keeps the order and a server answers a
+   * connection's requests one at a time, in order (D.2), so a caller may have several exchanges in
+   * flight (the probe driver sends a memory command with its status query, and the chunks of one
+   * transfer, back to back): the probe then never idles for a loopback round trip between them.
+   */
   private usb(request: ServerRequest): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(closedTransportError(this.identity.location));
+    this.socket.write(encodeRequest(request));
     return this.queue.run(async () => {
       const { status, data } = decodeUsbReply(
-        await roundTrip(this.socket, this.reader, request, this.timeoutMs, this.identity.location),
+        await awaitReply(this.socket, this.reader, request, this.timeoutMs, this.identity.location),
       );
       if (status !== TCP_STATUS.SS_OK) {
         const message = `The stlink-server could not pass the command to the probe (${tcpStatusName(status)}).`;
@@ -311,7 +318,7 @@ async function openSocket(host: string, port: number, timeoutMs: number): Promis
   return socket;
 }
 
-async function roundTrip(
+function roundTrip(
   socket: Socket,
   reader: SocketReader,
   request: ServerRequest,
@@ -319,6 +326,17 @@ async function roundTrip(
   where: string,
 ): Promise<Uint8Array> {
   socket.write(encodeRequest(request));
+  return awaitReply(socket, reader, request, timeoutMs, where);
+}
+
+/** The reply to `request`, already sent: exactly its size, within `timeoutMs` from now. */
+function awaitReply(
+  socket: Socket,
+  reader: SocketReader,
+  request: ServerRequest,
+  timeoutMs: number,
+  where: string,
+): Promise<Uint8Array> {
   return withTimeout(reader.read(replySize(request)), timeoutMs, () => {
     const error = new TimeoutError(
       'stlink-server-reply',

@@ -181,6 +181,32 @@ describe('stlink-server client transport', () => {
     await t.close();
   });
 
+  it('pipelines: every exchange is on the wire before the first reply, and replies come back in order', async () => {
+    const log: ServerRequest[] = [];
+    // The server answers nothing until all three requests have arrived.
+    const { port, sockets } = await start([device('A')], () => undefined, log);
+    const t = await connectStLinkServer({ port });
+    const pending = [1, 2, 3].map((n) => {
+      const c = new Uint8Array(16);
+      c[0] = n;
+      return t.exchange(c, { kind: 'read', length: n });
+    });
+    const usb = (): ServerRequest[] => log.filter((r) => r.command === 'SEND_USB_CMD');
+    for (let i = 0; usb().length < 3; i++) {
+      if (i > 200) assert.fail(`only ${usb().length} of 3 requests reached the server`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (const r of usb()) {
+      if (r.command === 'SEND_USB_CMD') sockets[0]!.write(echo(r));
+    }
+    const replies = await Promise.all(pending);
+    assert.deepEqual(
+      replies.map((r) => [...r]),
+      [1, 2, 3].map((n) => new Array<number>(n).fill(n)),
+    );
+    await t.close();
+  });
+
   it('says how to start a server when none is running', async () => {
     const { port, server } = await fakeServer([], echo);
     await new Promise<void>((r) =>
