@@ -627,23 +627,24 @@ export class StLink {
     // answer is awaited: over a transport that pipelines (TCP) the probe works through them back to
     // back. They are taken in order; from the first that is not OK on, the rest go one at a time
     // through the WAIT retry, in order again (a write's later chunks are written once more after it).
-    const inFlight: Promise<Attempt<Uint8Array>>[] = [];
-    let next = 0;
-    for (let i = 0; i < chunks.length; i++) {
-      while (next < chunks.length && next < i + PIPELINE_CHUNKS) {
-        const chunk = chunks[next++]!;
-        inFlight.push(this.memoryAttempt(direction, chunk, ap, csw, dataOf(chunk)));
-      }
-      const chunk = chunks[i]!;
+    const inFlight = chunks.map(() => undefined as Promise<Attempt<Uint8Array>> | undefined);
+    const ask = (k: number): Promise<Attempt<Uint8Array>> | undefined => {
+      const chunk = chunks[k];
+      if (chunk === undefined) return undefined;
+      inFlight[k] ??= this.memoryAttempt(direction, chunk, ap, csw, dataOf(chunk));
+      return inFlight[k];
+    };
+    for (const [i, chunk] of chunks.entries()) {
+      for (let k = i; k < i + PIPELINE_CHUNKS; k++) void ask(k)?.catch(() => undefined);
       let outcome: Attempt<Uint8Array>;
       try {
-        outcome = await inFlight[i]!;
+        outcome = await (ask(i) as Promise<Attempt<Uint8Array>>);
       } catch (error) {
-        await Promise.allSettled(inFlight.slice(i + 1));
+        await Promise.allSettled(inFlight.slice(i + 1).filter((p) => p !== undefined));
         throw error;
       }
       if (!isStatusOk(outcome.status)) {
-        await Promise.allSettled(inFlight.slice(i + 1));
+        await Promise.allSettled(inFlight.slice(i + 1).filter((p) => p !== undefined));
         const rest = chunks.slice(i);
         for (const [k, again] of rest.entries()) {
           const bytes = await this.memoryChunk(
