@@ -286,7 +286,7 @@ describe('WAIT retry with exponential back-off (A.2)', () => {
     const { stlink, t } = await inSwd(options);
     const write = writes('f2 08 00 00 00 20 04 00', '78 56 34 12');
     t.expect(write, reads('f2 3e', '10 00 00 00 00 00 00 00 00 00 00 00'), write, reads('f2 3e', RW_OK));
-    await stlink.write32(0x2000_0000, 0x1234_5678);
+    await stlink.writeMemory(0x2000_0000, Uint8Array.of(0x78, 0x56, 0x34, 0x12));
     assert.deepEqual(sleeps, [1]);
     t.done();
   });
@@ -352,11 +352,37 @@ describe('memory access', () => {
       reads('f2 07 00 00 00 60 04 00', '00 00 00 00'),
       reads('f2 3e', '11 00 00 00 00 00 00 60 00 00 00 00'),
     );
-    await assert.rejects(stlink.read32(0x6000_0000), (e: unknown) => {
+    await assert.rejects(stlink.readMemory(0x6000_0000, 4), (e: unknown) => {
       assert.ok(e instanceof StLinkStatusError);
       assert.equal(e.code, 'target.stlink-swd-ap-fault');
       assert.equal(e.faultAddress, 0x6000_0000);
       assert.match(e.message, /READMEM_32BIT 0x60000000\+4: .*fault address 0x60000000/);
+      return true;
+    });
+    t.done();
+  });
+
+  it('read32/write32 are one READDEBUGREG/WRITEDEBUGREG each, status in the reply, WAIT retried', async () => {
+    const { sleeps, options } = recordingSleep();
+    const { stlink, t } = await inSwd(options);
+    t.expect(
+      reads('f2 36 0c 3c 02 40', '80 00 00 00 00 00 01 00'),
+      reads('f2 35 10 3c 02 40 12 00 01 00', '10 00'),
+      reads('f2 35 10 3c 02 40 12 00 01 00', '80 00'),
+    );
+    assert.equal(await stlink.read32(0x4002_3c0c), 0x0001_0000);
+    await stlink.write32(0x4002_3c10, 0x0001_0012);
+    assert.deepEqual(sleeps, [1]);
+    t.done();
+  });
+
+  it('a bus fault on read32 names the word’s address', async () => {
+    const { stlink, t } = await inSwd();
+    t.expect(reads('f2 36 00 00 00 60', '11 00 00 00 00 00 00 00'));
+    await assert.rejects(stlink.read32(0x6000_0000), (e: unknown) => {
+      assert.ok(e instanceof StLinkStatusError);
+      assert.equal(e.code, 'target.stlink-swd-ap-fault');
+      assert.equal(e.faultAddress, 0x6000_0000);
       return true;
     });
     t.done();
@@ -449,10 +475,12 @@ describe('memory access', () => {
       reads('f2 07 04 00 00 20 04 00', '02 00 00 00'),
       reads('f2 3e', RW_OK),
     );
+    const word = async (address: number): Promise<number> =>
+      new DataView((await stlink.readMemory(address, 4)).buffer).getUint32(0, true);
     const results = await Promise.all([
-      stlink.read32(0x2000_0000),
+      word(0x2000_0000),
       stlink.readDebugRegister(0xe000_edf0),
-      stlink.read32(0x2000_0004),
+      word(0x2000_0004),
     ]);
     assert.deepEqual(results, [1, 0x0003_0000, 2]);
     t.done();
@@ -666,9 +694,10 @@ describe('OpenOCD sequences of the reference notes, as StLink sends them', () =>
       writes('f2 08 10 3c 02 40 04 00', '12 00 01 00'),
       reads('f2 3e', RW_OK),
     );
-    await stlink.write32(0x4002_3c04, 0x4567_0123);
-    await stlink.write32(0x4002_3c04, 0xcdef_89ab);
-    await stlink.write32(0x4002_3c10, 0x0001_0012);
+    const word = (value: number): Uint8Array => Uint8Array.of(value, value >>> 8, value >>> 16, value >>> 24);
+    await stlink.writeMemory(0x4002_3c04, word(0x4567_0123));
+    await stlink.writeMemory(0x4002_3c04, word(0xcdef_89ab));
+    await stlink.writeMemory(0x4002_3c10, word(0x0001_0012));
     t.done();
   });
 

@@ -269,14 +269,50 @@ export class StLink {
     });
   }
 
+  /**
+   * One word. On API v2 and later through READDEBUGREG, whose reply carries the status: one exchange
+   * instead of a READMEM and its GETLASTRWSTATUS2. The firmware reads any aligned address through
+   * the MEM-AP that way, not only debug registers (the register polls of a flash or reset sequence
+   * are most of a command's round trips).
+   */
   async read32(address: number): Promise<number> {
     checkAligned(address, 4);
-    return u32le(await this.readMemory(address, 4), 0);
+    if (!this.wordCommands) return u32le(await this.readMemory(address, 4), 0);
+    return this.exclusive(async () =>
+      retryWhileWait(
+        describeCommand({ kind: 'READDEBUGREG', address }),
+        async () => {
+          const reply = decodeStatusWordReply(await this.send({ kind: 'READDEBUGREG', address }));
+          return { status: reply.status, result: reply.value, faultAddress: address };
+        },
+        this.waitRetry,
+        this.sleep,
+      ),
+    );
   }
 
+  /** One word; on API v2 and later through WRITEDEBUGREG (one exchange, as read32). */
   async write32(address: number, value: number): Promise<void> {
     checkAligned(address, 4);
-    await this.writeMemory(address, wordBytes(value));
+    if (!this.wordCommands) return this.writeMemory(address, wordBytes(value));
+    return this.exclusive(async () =>
+      retryWhileWait(
+        describeCommand({ kind: 'WRITEDEBUGREG', address, value: value >>> 0 }),
+        async () => {
+          const reply = decodeStatusReply(
+            await this.send({ kind: 'WRITEDEBUGREG', address, value: value >>> 0 }),
+          );
+          return { status: reply.status, result: undefined, faultAddress: address };
+        },
+        this.waitRetry,
+        this.sleep,
+      ),
+    );
+  }
+
+  /** READDEBUGREG/WRITEDEBUGREG for single words: every SWD-capable firmware (API v2+) has them. */
+  private get wordCommands(): boolean {
+    return this.state().features.api >= 2;
   }
 
   async read16(address: number): Promise<number> {

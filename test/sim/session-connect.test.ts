@@ -25,14 +25,20 @@ function connect(b: ProbedBoard, strategy?: ConnectStrategy): Promise<Session> {
 }
 
 /** Replaces the word a READMEM_32BIT of `address` returns. */
-function fakeWord(address: number, value: number, kind: StLinkCommand['kind'] = 'READMEM_32BIT'): Intercept {
+/**
+ * Replaces what the target answers at `address`: a READMEM_16BIT, or a 32-bit word however the driver
+ * reads it (READDEBUGREG, whose value follows the status word, or READMEM_32BIT).
+ */
+function fakeWord(address: number, value: number, kind: 'word' | 'READMEM_16BIT' = 'word'): Intercept {
+  const kinds: readonly StLinkCommand['kind'][] =
+    kind === 'word' ? ['READDEBUGREG', 'READMEM_32BIT'] : ['READMEM_16BIT'];
   return async (command, forward) => {
     const reply = await forward();
-    if (command.kind === kind && 'address' in command && command.address === address) {
+    if (kinds.includes(command.kind) && 'address' in command && command.address === address) {
       const out = reply.slice();
       const view = new DataView(out.buffer);
-      if (kind === 'READMEM_16BIT') view.setUint16(0, value, true);
-      else view.setUint32(0, value, true);
+      if (command.kind === 'READMEM_16BIT') view.setUint16(0, value, true);
+      else view.setUint32(command.kind === 'READDEBUGREG' ? 4 : 0, value, true);
       return out;
     }
     return reply;

@@ -132,8 +132,12 @@ describe('Session: reset', () => {
 
   test('auto falls back to NRST when SYSRESETREQ does nothing', async () => {
     // A write of AIRCR that never reaches the target (as if the chip ignored SYSRESETREQ).
-    const lostAircr: Intercept = async (command, forward) =>
-      command.kind === 'WRITEMEM_32BIT' && command.address === 0xe000_ed0c ? new Uint8Array(0) : forward();
+    // The driver writes single words with WRITEDEBUGREG (status in the reply) or WRITEMEM_32BIT.
+    const lostAircr: Intercept = async (command, forward) => {
+      if (!('address' in command) || command.address !== 0xe000_ed0c) return forward();
+      if (command.kind === 'WRITEDEBUGREG') return Uint8Array.of(0x80, 0x00);
+      return command.kind === 'WRITEMEM_32BIT' ? new Uint8Array(0) : forward();
+    };
     const { b, s } = await session('blinky', 50, lostAircr);
     const used = await s.reset({ halt: true });
     assert.equal(used.method, 'nrst');
