@@ -41,7 +41,7 @@ describe('GdbConnection: the handshake and what gdb reads first', () => {
     const { gdb } = await connected('blinky');
     const features = await gdb.request('qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=arm');
     for (const f of [
-      'PacketSize=4000',
+      'PacketSize=10000',
       'qXfer:features:read+',
       'qXfer:memory-map:read+',
       'QStartNoAckMode+',

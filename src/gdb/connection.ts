@@ -16,7 +16,8 @@ import {
   targetDescription,
   type GdbRegister,
 } from './registers.js';
-import { framePacket, RspDecoder } from './rsp-framing.js';
+import { frameHexPacket, framePacket, RspDecoder } from './rsp-framing.js';
+import { fromLatin1, latin1, parseHexBytes, toHex } from './packet-text.js';
 import { stopReply } from './stop-reply.js';
 import type { GdbTarget, TargetLayout, WatchKind } from './target.js';
 
@@ -33,8 +34,13 @@ export interface GdbConnectionOptions {
   readonly log?: (line: string) => void;
 }
 
-/** The largest packet gdb may send us (hex digits of memory data count twice): 16 KiB. */
-export const PACKET_SIZE = 0x4000;
+/**
+ * The largest packet gdb may send us, and the size of the `m` replies it then asks for (hex digits
+ * count twice): 64 KiB. Every packet is a round trip through gdb, so a big one reads 32 KiB of
+ * memory per round trip and carries 64 KiB of `load` per vFlashWrite; OpenOCD's 16 KiB cost a
+ * memory dump four round trips as many.
+ */
+export const PACKET_SIZE = 0x10000;
 /**
  * How long a running core may stay in its HardFault handler before the poll calls it a crash and
  * halts it: a handler that recovers (logs, fixes up, returns) is out within microseconds.
@@ -54,31 +60,12 @@ const SUPPORTED = [
 ].join(';');
 
 const encoder = new TextEncoder();
-const latin1 = (bytes: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x2000) s += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
-  return s;
-};
-const fromLatin1 = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
 
 const HEX = /^[0-9a-fA-F]+$/;
 /** A hex number of at most 8 digits (a 32-bit address or length), else NaN. */
 function hexNumber(text: string | undefined): number {
   if (text === undefined || text.length === 0 || text.length > 8 || !HEX.test(text)) return Number.NaN;
   return parseInt(text, 16);
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
-function parseHexBytes(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0 || (text.length > 0 && !HEX.test(text))) return undefined;
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 /** `addr,length` with both hex and the range inside the 32-bit address space. */
@@ -91,10 +78,25 @@ function parseRange(text: string): { address: number; length: number } | undefin
   return { address, length };
 }
 
+const X_PACKET = 0x58;
+const COLON = 0x3a;
+const FLASH_WRITE = fromLatin1('vFlashWrite:');
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
 const ERROR = 'E01';
 const BAD_REQUEST = 'E02';
 
-type Reply = string | Uint8Array | undefined;
+/** A reply already framed (`$…#cs`), sent as it is. */
+interface Framed {
+  readonly frame: Uint8Array;
+}
+
+type Reply = string | Uint8Array | Framed | undefined;
 
 export class GdbConnection {
   private readonly decoder = new RspDecoder();
@@ -201,9 +203,12 @@ export class GdbConnection {
     });
   }
 
-  private send(reply: string | Uint8Array): void {
+  private send(reply: string | Uint8Array | Framed): void {
     if (this.closed) return;
-    const frame = framePacket(typeof reply === 'string' ? fromLatin1(reply) : reply);
+    const frame =
+      reply instanceof Uint8Array || typeof reply === 'string'
+        ? framePacket(typeof reply === 'string' ? fromLatin1(reply) : reply)
+        : reply.frame;
     this.lastSent = frame;
     this.options.write(frame);
   }
@@ -229,6 +234,9 @@ export class GdbConnection {
   }
 
   private async handle(bytes: Uint8Array): Promise<Reply> {
+    // Binary writes carry up to PacketSize bytes of data: only their header is read as text.
+    if (bytes[0] === X_PACKET) return this.writeMemoryBinary(bytes);
+    if (startsWith(bytes, FLASH_WRITE)) return this.collectFlashWrite(bytes);
     const packet = latin1(bytes);
     if (packet.length === 0) return '';
     switch (packet[0]) {
@@ -246,8 +254,6 @@ export class GdbConnection {
         return this.readMemory(packet.slice(1));
       case 'M':
         return this.writeMemoryHex(packet.slice(1));
-      case 'X':
-        return this.writeMemoryBinary(bytes);
       case 'c':
       case 's':
         return this.resume(packet[0] === 's' ? 'step' : 'continue', packet.slice(1));
@@ -277,7 +283,7 @@ export class GdbConnection {
       case 'Q':
         return this.query(packet);
       case 'v':
-        return this.vPacket(packet, bytes);
+        return this.vPacket(packet);
       default:
         return '';
     }
@@ -327,7 +333,7 @@ export class GdbConnection {
     return reply;
   }
 
-  private async vPacket(packet: string, bytes: Uint8Array): Promise<Reply> {
+  private async vPacket(packet: string): Promise<Reply> {
     if (packet === 'vCont?') return 'vCont;c;C;s;S;t';
     if (packet.startsWith('vCont;')) {
       const action = packet.slice(6).split(';')[0]?.split(':')[0] ?? '';
@@ -346,7 +352,6 @@ export class GdbConnection {
       // The erase happens at vFlashDone, sector by sector, only where the new contents differ.
       return parseRange(packet.slice(12)) === undefined ? BAD_REQUEST : 'OK';
     }
-    if (packet.startsWith('vFlashWrite:')) return this.collectFlashWrite(packet, bytes);
     if (packet === 'vFlashDone') return this.flashDone();
     if (packet.startsWith('vKill')) {
       await this.target.reset(true);
@@ -415,7 +420,7 @@ export class GdbConnection {
     if (range === undefined) return BAD_REQUEST;
     if (range.length === 0) return '';
     const length = Math.min(range.length, (PACKET_SIZE - 4) / 2);
-    return toHex(await this.target.readMemory(range.address, length));
+    return { frame: frameHexPacket(await this.target.readMemory(range.address, length)) };
   }
 
   private async writeMemoryHex(text: string): Promise<Reply> {
@@ -428,7 +433,7 @@ export class GdbConnection {
   }
 
   private async writeMemoryBinary(bytes: Uint8Array): Promise<Reply> {
-    const colon = bytes.indexOf(0x3a);
+    const colon = bytes.indexOf(COLON);
     const range = colon < 0 ? undefined : parseRange(latin1(bytes.subarray(1, colon)));
     if (range === undefined) return BAD_REQUEST;
     const data = bytes.slice(colon + 1);
@@ -437,12 +442,12 @@ export class GdbConnection {
     return 'OK';
   }
 
-  private collectFlashWrite(packet: string, bytes: Uint8Array): Reply {
-    const rest = packet.slice(12);
-    const colon = rest.indexOf(':');
-    const address = hexNumber(colon < 0 ? undefined : rest.slice(0, colon));
+  /** vFlashWrite:addr:data, kept until vFlashDone. */
+  private collectFlashWrite(bytes: Uint8Array): Reply {
+    const colon = bytes.indexOf(COLON, FLASH_WRITE.length);
+    const address = hexNumber(colon < 0 ? undefined : latin1(bytes.subarray(FLASH_WRITE.length, colon)));
     if (Number.isNaN(address)) return BAD_REQUEST;
-    const data = bytes.slice(12 + colon + 1);
+    const data = bytes.slice(colon + 1);
     if (address + data.length > 0x1_0000_0000) return BAD_REQUEST;
     // Never more than the 4 GiB address space could hold; in practice gdb sends one image.
     if (this.flashWriteBytes + data.length > 64 * 1024 * 1024) return ERROR;

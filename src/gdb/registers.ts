@@ -4,6 +4,16 @@
  * pc, xpsr), org.gnu.gdb.arm.m-system (msp, psp, and the masks and CONTROL beside them), and on a
  * core with an FPU org.gnu.gdb.arm.vfp: d0–d15 and fpscr, from which gdb derives s0–s31 itself.
  * A D register is two S registers, the even one in its low half.
+ *
+ * `info registers` prints gdb's "general" group. A `group` attribute only adds a register of the
+ * description to a group (gdb's target-descriptions.c); without one, gdb decides by type, and a
+ * floating-point register is in "float" only. So d0–d15 say group="general" (they stay in "float"
+ * too), which puts the FPU's contents — each D register holds two S registers — into `info
+ * registers`; fpscr, an int, is there by its type. s0–s31 cannot be: they are pseudo registers that
+ * gdb's ARM code makes from d0–d15, no target description names them, and gdb puts a pseudo register
+ * of floating type in "float" and "all" only (`maint print register-groups` in gdb-multiarch 13:
+ * `s0 … float  float,all`). Declaring s0–s31 as real registers beside d0–d15 would give gdb two
+ * caches of the same bits, which go stale against each other on every write.
  */
 import type { CoreRegisterName, CoreRegisters } from '../arm/core-registers.js';
 
@@ -51,7 +61,7 @@ const vfp: GdbRegister[] = [
     bits: 64,
     feature: 'vfp',
     type: 'ieee_double',
-    group: 'float',
+    group: 'general',
     parts: [`s${2 * i}` as CoreRegisterName, `s${2 * i + 1}` as CoreRegisterName],
   })),
   { regnum: 39, name: 'fpscr', bits: 32, feature: 'vfp', type: 'int', group: 'float', parts: ['fpscr'] },

@@ -4,6 +4,7 @@ import {
   checksumOf,
   decodePayload,
   escapeBinary,
+  frameHexPacket,
   framePacket,
   RspDecoder,
   type RspEvent,
@@ -83,4 +84,49 @@ test('decoding: a packet past the size limit is corrupt and the next one is read
 test('decoding: a correct checksum over an undecodable payload is malformed, not corrupt', () => {
   const events = new RspDecoder().feed(bytes(`$*x#${checksumOf(bytes('*x')).toString(16)}`));
   assert.equal(events[0]?.kind, 'malformed');
+});
+
+test('hex framing: frameHexPacket is framePacket over the hex digits, every byte value', () => {
+  const data = Uint8Array.from({ length: 600 }, (_, i) => (i * 37 + (i >> 8)) & 0xff);
+  const hex = bytes([...data].map((b) => b.toString(16).padStart(2, '0')).join(''));
+  assert.deepEqual(frameHexPacket(data), framePacket(hex));
+  assert.equal(text(frameHexPacket(new Uint8Array(0))), '$#00');
+  assert.equal(
+    text(frameHexPacket(Uint8Array.of(0x4f, 0x4b))),
+    `$4f4b#${checksumOf(bytes('4f4b')).toString(16)}`,
+  );
+});
+
+test('decoding: a 64 KiB binary write, escapes and all, in pieces of any size', () => {
+  const data = Uint8Array.from({ length: 0x10000 }, (_, i) => (i * 2654435761) >>> 24);
+  const frame = framePacket(data);
+  let seed = 7;
+  for (let round = 0; round < 20; round++) {
+    const decoder = new RspDecoder();
+    const events: RspEvent[] = [];
+    for (let at = 0; at < frame.length;) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const size = 1 + (seed % (round < 10 ? 64 : 9000));
+      events.push(...decoder.feed(frame.subarray(at, at + size)));
+      at += size;
+    }
+    assert.equal(events.length, 1, `round ${round}`);
+    assert.deepEqual(events[0], { kind: 'packet', payload: data }, `round ${round}`);
+  }
+});
+
+test('decoding: escapes and run lengths next to each other and at the ends', () => {
+  assert.equal(text(decodePayload(bytes('}]}]')) as Uint8Array), '}}');
+  assert.equal(text(decodePayload(bytes('}]* }]')) as Uint8Array), '}}}}}');
+  assert.equal(text(decodePayload(bytes('a* * ')) as Uint8Array), 'a'.repeat(7));
+  assert.equal(text(decodePayload(bytes('x}\x03')) as Uint8Array), 'x#');
+  assert.equal(decodePayload(bytes('a}]}')), 'a trailing escape character');
+  assert.equal(decodePayload(bytes('}]*')), 'a run length without its count');
+});
+
+test('decoding: a packet buffer is not shared with the next packet', () => {
+  const decoder = new RspDecoder();
+  const [first] = decoder.feed(framePacket(bytes('first')));
+  decoder.feed(framePacket(bytes('other')));
+  assert.equal(first?.kind === 'packet' ? text(first.payload) : '', 'first');
 });

@@ -3,7 +3,7 @@
  * session itself for memory, flashing, erasing and reset. Every operation goes through one queue,
  * so several gdb connections on one target never interleave the steps of an operation.
  */
-import { BASE_REGISTER_NAMES, type CoreRegisterName, type CoreRegisters } from '../arm/core-registers.js';
+import type { CoreRegisterName, CoreRegisters } from '../arm/core-registers.js';
 import { ICSR, SCB_REG } from '../arch/armv7m/scb.js';
 import { ADDRESS_MAP } from '../arch/armv7m/memory-map.js';
 import type { Segment } from '../flash/image/types.js';
@@ -11,6 +11,7 @@ import type { Session } from '../session.js';
 import { hex32 } from '../util/bytes.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TargetError } from '../util/errors.js';
+import { restoreCoreContext, saveCoreContext } from './core-context.js';
 import type { BreakpointType, GdbTarget, HaltEvent, TargetLayout, WatchKind } from './target.js';
 
 /** Thumb BKPT #0: halts a core under debug at this instruction (ARM DDI 0403E A7.7.17). */
@@ -199,9 +200,10 @@ export class SessionTarget implements GdbTarget {
   flash(segments: readonly Segment[]): Promise<void> {
     return this.run(async () => {
       if (!(await this.core.isHalted())) await this.core.halt();
-      const saved = await this.core.readRegisters();
+      const saved = await saveCoreContext(this.core.access);
       await this.session.flash({ format: 'bin', entry: undefined, segments }, 'gdb load');
-      for (const name of BASE_REGISTER_NAMES) await this.core.writeRegister(name, saved[name]);
+      // Session.flash leaves the core halted (the loader ends at a BKPT).
+      await restoreCoreContext(this.core.access, saved);
       this.cachedHalt = undefined;
     });
   }
