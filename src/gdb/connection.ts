@@ -6,6 +6,7 @@
  */
 import type { CoreRegisterName } from '../arm/core-registers.js';
 import type { Segment } from '../flash/image/types.js';
+import { fromLatin1, latin1, parseHexDigits } from '../util/bytes.js';
 import { asSwdkitError } from '../util/errors.js';
 import { memoryMap } from './memory-map.js';
 import { runMonitorCommand } from './monitor.js';
@@ -17,7 +18,7 @@ import {
   type GdbRegister,
 } from './registers.js';
 import { frameHexPacket, framePacket, RspDecoder } from './rsp-framing.js';
-import { fromLatin1, latin1, parseHexBytes, toHex } from './packet-text.js';
+import { toHex } from './packet-text.js';
 import { stopReply } from './stop-reply.js';
 import type { GdbTarget, TargetLayout, WatchKind } from './target.js';
 
@@ -426,7 +427,7 @@ export class GdbConnection {
   private async writeMemoryHex(text: string): Promise<Reply> {
     const colon = text.indexOf(':');
     const range = colon < 0 ? undefined : parseRange(text.slice(0, colon));
-    const data = colon < 0 ? undefined : parseHexBytes(text.slice(colon + 1));
+    const data = colon < 0 ? undefined : parseHexDigits(text.slice(colon + 1));
     if (range === undefined || data === undefined || data.length !== range.length) return BAD_REQUEST;
     if (data.length > 0) await this.target.writeMemory(range.address, data);
     return 'OK';
@@ -597,7 +598,7 @@ export class GdbConnection {
   }
 
   private async monitor(hex: string): Promise<Reply> {
-    const bytes = parseHexBytes(hex);
+    const bytes = parseHexDigits(hex);
     if (bytes === undefined) return BAD_REQUEST;
     const lines = await runMonitorCommand(this.target, new TextDecoder().decode(bytes));
     for (const line of lines) this.console(`${line}\n`);

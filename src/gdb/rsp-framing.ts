@@ -5,6 +5,7 @@
  * n - 29 more times), `+`/`-` acknowledgements and the bare 0x03 byte that interrupts a running target.
  * Nothing here knows a packet's meaning.
  */
+import { HEX_PAIRS } from './packet-text.js';
 
 export type RspEvent =
   /** A packet whose checksum matched, escapes and run lengths decoded. */
@@ -141,7 +142,6 @@ function payloadEnd(bytes: Uint8Array, from: number): number {
 }
 
 /** Lower-case hex of each byte value, two ASCII digits, and the sum of those two digits. */
-const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 const HEX_HIGH = Uint8Array.from(HEX_PAIRS, (pair) => pair.charCodeAt(0));
 const HEX_LOW = Uint8Array.from(HEX_PAIRS, (pair) => pair.charCodeAt(1));
 const HEX_SUM = Uint16Array.from(HEX_PAIRS, (pair) => pair.charCodeAt(0) + pair.charCodeAt(1));

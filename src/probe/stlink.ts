@@ -278,36 +278,14 @@ export class StLink {
   async read32(address: number): Promise<number> {
     checkAligned(address, 4);
     if (!this.wordCommands) return u32le(await this.readMemory(address, 4), 0);
-    return this.exclusive(async () =>
-      retryWhileWait(
-        describeCommand({ kind: 'READDEBUGREG', address }),
-        async () => {
-          const reply = decodeStatusWordReply(await this.send({ kind: 'READDEBUGREG', address }));
-          return { status: reply.status, result: reply.value, faultAddress: address };
-        },
-        this.waitRetry,
-        this.sleep,
-      ),
-    );
+    return this.readDebugRegister(address);
   }
 
   /** One word; on API v2 and later through WRITEDEBUGREG (one exchange, as read32). */
   async write32(address: number, value: number): Promise<void> {
     checkAligned(address, 4);
     if (!this.wordCommands) return this.writeMemory(address, wordBytes(value));
-    return this.exclusive(async () =>
-      retryWhileWait(
-        describeCommand({ kind: 'WRITEDEBUGREG', address, value: value >>> 0 }),
-        async () => {
-          const reply = decodeStatusReply(
-            await this.send({ kind: 'WRITEDEBUGREG', address, value: value >>> 0 }),
-          );
-          return { status: reply.status, result: undefined, faultAddress: address };
-        },
-        this.waitRetry,
-        this.sleep,
-      ),
-    );
+    return this.writeDebugRegister(address, value);
   }
 
   /** READDEBUGREG/WRITEDEBUGREG for single words: every SWD-capable firmware (API v2+) has them. */
@@ -443,13 +421,18 @@ export class StLink {
   /** READDEBUGREG: one 32-bit debug-register read in one round trip (no GETLASTRWSTATUS needed). */
   readDebugRegister(address: number): Promise<number> {
     return this.exclusive(
-      async () => (await this.statusCommand({ kind: 'READDEBUGREG', address }, decodeStatusWordReply)).value,
+      async () =>
+        (await this.statusCommand({ kind: 'READDEBUGREG', address }, decodeStatusWordReply, address)).value,
     );
   }
 
   writeDebugRegister(address: number, value: number): Promise<void> {
     return this.exclusive(async () => {
-      await this.statusCommand({ kind: 'WRITEDEBUGREG', address, value: value >>> 0 });
+      await this.statusCommand(
+        { kind: 'WRITEDEBUGREG', address, value: value >>> 0 },
+        decodeStatusReply,
+        address,
+      );
     });
   }
 
@@ -528,17 +511,24 @@ export class StLink {
   private statusCommand<T extends { readonly status: number }>(
     command: KnownCommand,
     decode: (bytes: Uint8Array) => T,
+    /** The address a failure is reported at: a single-word access's own. */
+    faultAddress?: number,
   ): Promise<T>;
   private statusCommand(command: KnownCommand): Promise<{ readonly status: number }>;
   private statusCommand(
     command: KnownCommand,
     decode: (bytes: Uint8Array) => { readonly status: number } = decodeStatusReply,
+    faultAddress?: number,
   ): Promise<{ readonly status: number }> {
     return retryWhileWait(
       describeCommand(command),
       async () => {
         const reply = decode(await this.send(command));
-        return { status: reply.status, result: reply };
+        return {
+          status: reply.status,
+          result: reply,
+          ...(faultAddress === undefined ? {} : { faultAddress }),
+        };
       },
       this.waitRetry,
       this.sleep,
@@ -663,24 +653,27 @@ export class StLink {
     // answer is awaited: over a transport that pipelines (TCP) the probe works through them back to
     // back. They are taken in order; from the first that is not OK on, the rest go one at a time
     // through the WAIT retry, in order again (a write's later chunks are written once more after it).
-    const inFlight = chunks.map(() => undefined as Promise<Attempt<Uint8Array>> | undefined);
-    const ask = (k: number): Promise<Attempt<Uint8Array>> | undefined => {
-      const chunk = chunks[k];
-      if (chunk === undefined) return undefined;
-      inFlight[k] ??= this.memoryAttempt(direction, chunk, ap, csw, dataOf(chunk));
+    const inFlight: Promise<Attempt<Uint8Array>>[] = [];
+    const ask = (k: number): Promise<Attempt<Uint8Array>> => {
+      const chunk = chunks[k] as TransferChunk;
+      if (inFlight[k] === undefined) {
+        inFlight[k] = this.memoryAttempt(direction, chunk, ap, csw, dataOf(chunk));
+        // Awaited in order below; one that is never awaited (an earlier one failed) must not go unhandled.
+        inFlight[k].catch(() => undefined);
+      }
       return inFlight[k];
     };
     for (const [i, chunk] of chunks.entries()) {
-      for (let k = i; k < i + PIPELINE_CHUNKS; k++) void ask(k)?.catch(() => undefined);
+      for (let k = i; k < Math.min(i + PIPELINE_CHUNKS, chunks.length); k++) void ask(k);
       let outcome: Attempt<Uint8Array>;
       try {
-        outcome = await (ask(i) as Promise<Attempt<Uint8Array>>);
+        outcome = await ask(i);
       } catch (error) {
-        await Promise.allSettled(inFlight.slice(i + 1).filter((p) => p !== undefined));
+        await Promise.allSettled(inFlight.slice(i + 1));
         throw error;
       }
       if (!isStatusOk(outcome.status)) {
-        await Promise.allSettled(inFlight.slice(i + 1).filter((p) => p !== undefined));
+        await Promise.allSettled(inFlight.slice(i + 1));
         const rest = chunks.slice(i);
         for (const [k, again] of rest.entries()) {
           const bytes = await this.memoryChunk(

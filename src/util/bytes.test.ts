@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   fromHex,
+  fromLatin1,
   hex32,
   hexBytes,
   latin1,
+  parseHexDigits,
   setU16be,
   setU16le,
   setU24le,
@@ -54,5 +56,20 @@ describe('bytes', () => {
     const bytes = [0x6f, 0x6b, 0x0d, 0x0a, 0x00, 0x7f, 0xa9, 0xff];
     assert.equal(latin1(bytes), Buffer.from(bytes).toString('latin1'));
     assert.equal(latin1(new Uint8Array(70_000).fill(0x41)).length, 70_000);
+  });
+
+  it('Latin-1 back to bytes: every byte value, across the 8 KiB slices, low 8 bits of a character', () => {
+    const long = Uint8Array.from({ length: 0x5000 }, (_, i) => (i * 31) & 0xff);
+    assert.deepEqual(fromLatin1(latin1(long)), long);
+    assert.equal(latin1(Uint8Array.of(0x24, 0xe9)), '$\u00e9');
+    assert.deepEqual(fromLatin1('\u0100A'), Uint8Array.of(0x00, 0x41));
+  });
+
+  it('parses hex digit pairs from outside input: either case; odd lengths and other characters refused', () => {
+    assert.deepEqual(parseHexDigits('DEADbeef'), Uint8Array.of(0xde, 0xad, 0xbe, 0xef));
+    assert.deepEqual(parseHexDigits(''), new Uint8Array(0));
+    for (const bad of ['abc', '0g', 'g0', ' 0', '0x12', '+1', '2A 1B']) {
+      assert.equal(parseHexDigits(bad), undefined, bad);
+    }
   });
 });

@@ -81,9 +81,48 @@ export function hex32(value: number): string {
   return `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** Bytes as Latin-1 text: each byte is the code point of the same value (what a UART console shows). */
-export function latin1(bytes: ArrayLike<number>): string {
-  return Array.from(bytes, (byte) => String.fromCharCode(byte & 0xff)).join('');
+/**
+ * Bytes as Latin-1 text: each byte is the code point of the same value (what a UART console shows, and
+ * how gdb's packets, which hold arbitrary bytes, are read as commands).
+ */
+export function latin1(bytes: Uint8Array | readonly number[]): string {
+  const view = bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes, (byte) => byte & 0xff);
+  let s = '';
+  // fromCharCode takes its arguments on the stack: a bounded slice at a time.
+  for (let i = 0; i < view.length; i += 0x2000) s += String.fromCharCode(...view.subarray(i, i + 0x2000));
+  return s;
+}
+
+/** The bytes of a Latin-1 string (each character's low 8 bits): latin1's inverse. */
+export function fromLatin1(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** 0–15 for a hex digit's character code (either case), -1 for anything else. */
+function nibble(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
+  return -1;
+}
+
+/**
+ * Hex digit pairs (either case, nothing between them) as bytes; undefined for an odd count or any
+ * other character. For input from outside (HEX and S-record lines, gdb packets): no exceptions, no
+ * regular expressions, one pass.
+ */
+export function parseHexDigits(text: string): Uint8Array | undefined {
+  if (text.length % 2 !== 0) return undefined;
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const high = nibble(text.charCodeAt(2 * i));
+    const low = nibble(text.charCodeAt(2 * i + 1));
+    if (high < 0 || low < 0) return undefined;
+    out[i] = (high << 4) | low;
+  }
+  return out;
 }
 
 /** Parses `2A 1B 83 04` / `2a1b8304` into bytes (tests and golden data). */

@@ -1,4 +1,5 @@
 import { BadInputError } from '../../util/errors.js';
+import { parseHexDigits } from '../../util/bytes.js';
 
 /** One line of a text image format, with its 1-based line number for error messages. */
 export interface TextLine {
@@ -18,25 +19,7 @@ export function textLines(bytes: Uint8Array): TextLine[] {
 }
 
 /** Decodes a run of hex digit pairs; `undefined` if any character is not a hex digit. */
-export function hexBytes(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0) return undefined;
-  const bytes = new Uint8Array(text.length / 2);
-  for (let i = 0; i < bytes.length; i++) {
-    const high = nibble(text.charCodeAt(2 * i));
-    const low = nibble(text.charCodeAt(2 * i + 1));
-    if (high < 0 || low < 0) return undefined;
-    bytes[i] = (high << 4) | low;
-  }
-  return bytes;
-}
-
-/** 0–15 for a hex digit's character code, -1 for anything else. */
-function nibble(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  const lower = code | 0x20;
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return -1;
-}
+export const hexBytes = parseHexDigits;
 
 export function lineError(
   code: string,
