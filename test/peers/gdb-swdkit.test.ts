@@ -8,54 +8,23 @@
  * through the same probe.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, describe, it, type TestContext } from 'node:test';
 import { readImageFile } from '../../src/flash/image/load.node.js';
 import { hex32 } from '../../src/util/bytes.js';
-import { SWDKIT } from '../support/cli.js';
 import { readElf } from '../support/elf.js';
 import { parseWordDump, runGdbBatch, type GdbBatchResult } from '../support/gdb-batch.js';
 import { errorLines, requireOpenOcd, runOpenOcd } from '../support/openocd.js';
-import { firmwareElf, fixturePath, repoRoot } from '../support/paths.js';
+import { firmwareElf, fixturePath } from '../support/paths.js';
 import { requireFile, requirePeer } from '../support/peers.js';
+import { startSwdkit as startProcess, type SwdkitProcess } from '../support/swdkit-process.js';
 
-interface Running {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly port: number;
-  output(): string;
-  stop(): Promise<number | null>;
-}
+const running: SwdkitProcess[] = [];
 
-const running: Running[] = [];
-
-/** A swdkit command that prints a JSON ready line with its port (`sim`, `gdbserver`). */
-async function startSwdkit(args: readonly string[]): Promise<Running> {
-  const child = spawn(process.execPath, [SWDKIT, '--json', ...args], { cwd: repoRoot });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    const look = (): void => {
-      for (const line of out.split('\n')) {
-        if (line.includes('"event":"ready"')) resolve((JSON.parse(line) as { port: number }).port);
-      }
-    };
-    child.stdout.on('data', look);
-    void exited.then((code) => {
-      reject(new Error(`swdkit ${args.join(' ')} exited (${code}) before it was ready:\n${out}`));
-    });
-  });
-  const handle: Running = {
-    child,
-    port,
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      return exited;
-    },
-  };
+/** A swdkit command that prints a JSON ready line with its port, stopped after the suite. */
+async function startSwdkit(args: readonly string[]): Promise<SwdkitProcess> {
+  const handle = await startProcess(args);
   running.push(handle);
   return handle;
 }
@@ -70,11 +39,11 @@ function peers(t: TestContext): string | undefined {
   return gdb;
 }
 
-function transcript(run: GdbBatchResult, server?: Running): string {
+function transcript(run: GdbBatchResult, server?: SwdkitProcess): string {
   return `gdb exited with ${String(run.code)}${run.timedOut ? ' (timed out)' : ''}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}${server === undefined ? '' : `\nswdkit:\n${server.output()}`}`;
 }
 
-function expectClean(run: GdbBatchResult, server?: Running): void {
+function expectClean(run: GdbBatchResult, server?: SwdkitProcess): void {
   assert.equal(run.timedOut, false, transcript(run, server));
   assert.equal(run.code, 0, transcript(run, server));
   assert.doesNotMatch(
@@ -115,7 +84,7 @@ async function cpuSuiteRun(
   });
 }
 
-function checkCpuSuite(run: GdbBatchResult, server?: Running): void {
+function checkCpuSuite(run: GdbBatchResult, server?: SwdkitProcess): void {
   const elf = readElf(firmwareElf('cpu-suite-O2'));
   assert.match(run.stdout, /Loading section \.text, size 0x[0-9a-f]+ lma 0x8000188/, transcript(run, server));
   assert.match(run.stdout, /Breakpoint 1, cpu_suite_finished \(\)/, transcript(run, server));
