@@ -9,6 +9,7 @@ import { readImageFile } from '../flash/image/load.node.js';
 import { GdbPipe, hexOf, parseWordLe, wordLe } from '../../test/support/gdb-pipe.js';
 import { firmwareElf } from '../../test/support/paths.js';
 import { probedBoard, type ProbedBoard } from '../../test/support/probed-board.js';
+import { GdbClients } from './clients.js';
 import { SessionTarget, watchRange } from './session-target.js';
 
 async function connected(firmware?: string): Promise<{ b: ProbedBoard; s: Session; gdb: GdbPipe }> {
@@ -239,6 +240,81 @@ describe('GdbConnection: run control', () => {
     assert.equal(gdb.closedByServer, false);
     assert.equal(await s.state(), 'halted');
     assert.equal(await gdb.request('vKill;1'), 'OK');
+  });
+});
+
+/** Two gdb on one target, as the server has them: one SessionTarget, one GdbClients group. */
+async function twoConnected(
+  firmware: string,
+): Promise<{ b: ProbedBoard; s: Session; a: GdbPipe; other: GdbPipe; notes: string[] }> {
+  const b = await probedBoard({ firmware, runMs: 20 });
+  const s = await Session.connect(b.stlink, { sleep: b.clock.sleep, now: b.clock.now });
+  const sleep = async (ms: number): Promise<void> => {
+    b.board.runFor(ms * 1e6);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const target = new SessionTarget(s);
+  const clients = new GdbClients(target);
+  const notes: string[] = [];
+  const a = new GdbPipe(target, { sleep, clients, name: 'A' });
+  const other = new GdbPipe(target, { sleep, clients, name: 'B', note: (line) => notes.push(line) });
+  return { b, s, a, other, notes };
+}
+
+describe('GdbConnection: several gdb on one target', () => {
+  test('a breakpoint both asked for stays until the last of them removes it', async () => {
+    const { a, other, b, s } = await twoConnected('blinky');
+    const main = (b.symbol('main') & ~1).toString(16);
+    assert.equal(await a.request(`Z0,${main},2`), 'OK');
+    assert.equal(await other.request(`Z0,${main},2`), 'OK');
+    assert.equal(await other.request(`z0,${main},2`), 'OK');
+    assert.deepEqual(await s.core.breakpoints.list(), [b.symbol('main') & ~1], 'A still holds it');
+    assert.equal(await a.request(`z0,${main},2`), 'OK');
+    assert.deepEqual(await s.core.breakpoints.list(), []);
+  });
+
+  test('a RAM BKPT and a watchpoint held by two survive one client going away', async () => {
+    const { a, other, b } = await twoConnected('blinky');
+    const at = 0x2001_0000;
+    const ticks = b.symbol('blinky_ticks').toString(16);
+    assert.equal(await a.request(`M${at.toString(16)},2:0bf0`), 'OK');
+    for (const gdb of [a, other]) {
+      assert.equal(await gdb.request(`Z0,${at.toString(16)},2`), 'OK');
+      assert.equal(await gdb.request(`Z2,${ticks},4`), 'OK');
+    }
+    await other.connection.disconnected();
+    assert.equal(b.board.soc.bus.read16(at), 0xbe00, 'the BKPT stays for A');
+    a.send('c');
+    assert.equal(await a.reply(), `T05watch:${ticks};`, 'the watchpoint stays for A');
+    assert.equal(await a.request(`z0,${at.toString(16)},2`), 'OK');
+    assert.equal(b.board.soc.bus.read16(at), 0xf00b);
+  });
+
+  test('a new gdb halting the core stops the other one’s run with SIGINT and says who', async () => {
+    const { a, other } = await twoConnected('blinky');
+    assert.equal(await a.request('?'), 'T05');
+    a.send('c');
+    await a.settle(10);
+    assert.equal(a.connection.isRunning, true);
+    assert.match(await other.request('?'), /^T/);
+    assert.equal(await a.reply(), 'T02');
+    assert.match(a.console, /the gdb at B halted the core/);
+    assert.equal(a.connection.isRunning, false);
+  });
+
+  test('D with another gdb attached leaves the core halted for it; the last D lets it run', async () => {
+    const { a, other, s, notes } = await twoConnected('blinky');
+    assert.equal(await a.request('?'), 'T05');
+    assert.equal(await other.request('?'), 'T05');
+    assert.equal(await other.request('D'), 'OK');
+    assert.equal(other.closedByServer, true);
+    assert.equal(await s.state(), 'halted', 'A still believes the core halted');
+    assert.match(notes.join('\n'), /stays as it is for the gdb still attached \(A\)/);
+    const pc = await pcOf(a);
+    assert.equal(await a.request('s'), 'T05');
+    assert.notEqual(await pcOf(a), pc);
+    assert.equal(await a.request('D'), 'OK');
+    assert.equal(await s.state(), 'running');
   });
 });
 

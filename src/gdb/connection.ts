@@ -8,6 +8,7 @@ import type { CoreRegisterName } from '../arm/core-registers.js';
 import type { Segment } from '../flash/image/types.js';
 import { fromLatin1, latin1, parseHexDigits } from '../util/bytes.js';
 import { asSwdkitError } from '../util/errors.js';
+import { GdbClients, type GdbClient } from './clients.js';
 import { memoryMap } from './memory-map.js';
 import { runMonitorCommand } from './monitor.js';
 import {
@@ -33,6 +34,12 @@ export interface GdbConnectionOptions {
   readonly pollIntervalMs?: number;
   /** What went wrong in a handler, for the server's log. */
   readonly log?: (line: string) => void;
+  /** What the server's log should say about the connection (a detach that left the core halted). */
+  readonly note?: (line: string) => void;
+  /** The other connections on this target (a server's); absent, the connection is the only one. */
+  readonly clients?: GdbClients;
+  /** Where gdb connected from, for the other connections' messages. */
+  readonly name?: string;
 }
 
 /**
@@ -99,7 +106,7 @@ interface Framed {
 
 type Reply = string | Uint8Array | Framed | undefined;
 
-export class GdbConnection {
+export class GdbConnection implements GdbClient {
   private readonly decoder = new RspDecoder();
   private ackMode = true;
   private lastSent: Uint8Array | undefined;
@@ -117,6 +124,10 @@ export class GdbConnection {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly pollMs: number;
   private runLoop: Promise<void> = Promise.resolve();
+  private readonly clients: GdbClients;
+  /** Another connection halted the core during this one's run: who, for the stop's console line. */
+  private stoppedBy: string | undefined;
+  readonly name: string;
 
   constructor(
     private readonly target: GdbTarget,
@@ -129,6 +140,13 @@ export class GdbConnection {
           setTimeout(resolve, ms);
         }));
     this.pollMs = options.pollIntervalMs ?? 10;
+    this.name = options.name ?? 'gdb';
+    this.clients = options.clients ?? new GdbClients(target);
+    this.clients.join(this);
+  }
+
+  haltedBy(other: string): void {
+    if (this.running) this.stoppedBy = other;
   }
 
   /** Bytes from gdb. */
@@ -186,6 +204,7 @@ export class GdbConnection {
     await this.chain;
     await this.runLoop;
     await this.cleanUp();
+    this.clients.leave(this);
   }
 
   // ---
@@ -355,6 +374,7 @@ export class GdbConnection {
     }
     if (packet === 'vFlashDone') return this.flashDone();
     if (packet.startsWith('vKill')) {
+      this.clients.halting(this);
       await this.target.reset(true);
       return 'OK';
     }
@@ -363,6 +383,7 @@ export class GdbConnection {
       return this.stopStatus();
     }
     if (packet.startsWith('vAttach')) {
+      this.clients.halting(this);
       await this.target.halt();
       return this.stopStatus();
     }
@@ -471,7 +492,10 @@ export class GdbConnection {
 
   private async stopStatus(): Promise<Reply> {
     if (this.running) return undefined;
-    if (!(await this.target.isStopped())) await this.target.halt();
+    if (!(await this.target.isStopped())) {
+      this.clients.halting(this);
+      await this.target.halt();
+    }
     return this.stopPacket(false);
   }
 
@@ -500,6 +524,7 @@ export class GdbConnection {
     await this.target.resume();
     this.running = true;
     this.interruptRequested = false;
+    this.stoppedBy = undefined;
     this.runLoop = this.waitForStop();
     return undefined;
   }
@@ -512,6 +537,7 @@ export class GdbConnection {
   private interrupt(): void {
     if (!this.running || this.interruptRequested) return;
     this.interruptRequested = true;
+    this.clients.halting(this);
     this.target.halt().catch((error: unknown) => {
       this.logError('interrupt', error);
     });
@@ -546,7 +572,9 @@ export class GdbConnection {
       if (this.closed || !this.running) return;
       let packet: string;
       try {
-        packet = await this.stopPacket(this.interruptRequested);
+        if (this.stoppedBy !== undefined)
+          this.console(`swdkit: the gdb at ${this.stoppedBy} halted the core.\n`);
+        packet = await this.stopPacket(this.interruptRequested || this.stoppedBy !== undefined);
       } catch (error) {
         this.console(`swdkit: the target stopped, but ${asSwdkitError(error).message}\n`);
         packet = 'S05';
@@ -569,11 +597,11 @@ export class GdbConnection {
         const hardware = type === '1';
         const set = hardware ? this.hardwareBreakpoints : this.softwareBreakpoints;
         if (insert) {
-          await this.target.insertBreakpoint(hardware ? 'hardware' : 'software', at);
+          await this.clients.insertBreakpoint(this, hardware ? 'hardware' : 'software', at);
           set.add(at);
         } else {
           set.delete(at);
-          await this.target.removeBreakpoint(hardware ? 'hardware' : 'software', at);
+          await this.clients.removeBreakpoint(this, hardware ? 'hardware' : 'software', at);
         }
         return 'OK';
       }
@@ -584,11 +612,11 @@ export class GdbConnection {
         if (kind === 0 || address + kind > 0x1_0000_0000) return BAD_REQUEST;
         const key = `${watch}:${address}:${kind}`;
         if (insert) {
-          await this.target.insertWatchpoint(watch, address, kind);
+          await this.clients.insertWatchpoint(this, watch, address, kind);
           this.watches.set(key, { kind: watch, address, length: kind });
         } else {
           this.watches.delete(key);
-          await this.target.removeWatchpoint(watch, address, kind);
+          await this.clients.removeWatchpoint(this, watch, address, kind);
         }
         return 'OK';
       }
@@ -600,7 +628,9 @@ export class GdbConnection {
   private async monitor(hex: string): Promise<Reply> {
     const bytes = parseHexDigits(hex);
     if (bytes === undefined) return BAD_REQUEST;
-    const lines = await runMonitorCommand(this.target, new TextDecoder().decode(bytes));
+    const lines = await runMonitorCommand(this.target, new TextDecoder().decode(bytes), () => {
+      this.clients.halting(this);
+    });
     for (const line of lines) this.console(`${line}\n`);
     return 'OK';
   }
@@ -616,23 +646,34 @@ export class GdbConnection {
     };
     for (const at of [...this.softwareBreakpoints]) {
       this.softwareBreakpoints.delete(at);
-      await attempt('z0', () => this.target.removeBreakpoint('software', at));
+      await attempt('z0', () => this.clients.removeBreakpoint(this, 'software', at));
     }
     for (const at of [...this.hardwareBreakpoints]) {
       this.hardwareBreakpoints.delete(at);
-      await attempt('z1', () => this.target.removeBreakpoint('hardware', at));
+      await attempt('z1', () => this.clients.removeBreakpoint(this, 'hardware', at));
     }
     for (const [key, w] of [...this.watches]) {
       this.watches.delete(key);
-      await attempt('z2', () => this.target.removeWatchpoint(w.kind, w.address, w.length));
+      await attempt('z2', () => this.clients.removeWatchpoint(this, w.kind, w.address, w.length));
     }
   }
 
-  /** D: breakpoints and watchpoints out, the core running, then the connection closes. */
+  /**
+   * D: breakpoints and watchpoints out, then the connection closes. The core runs on unless another
+   * gdb is still attached: that one believes the core halted (all-stop) and resumes it itself.
+   */
   private async detach(): Promise<Reply> {
     this.running = false;
     await this.cleanUp();
-    if (await this.target.isStopped()) await this.target.resume();
+    const others = this.clients.others(this);
+    this.clients.leave(this);
+    if (others.length > 0) {
+      this.options.note?.(
+        `detached; the core stays as it is for the gdb still attached (${others.join(', ')})`,
+      );
+    } else if (await this.target.isStopped()) {
+      await this.target.resume();
+    }
     this.send('OK');
     this.closed = true;
     this.options.close?.();
@@ -645,9 +686,11 @@ export class GdbConnection {
    */
   private async kill(): Promise<Reply> {
     this.running = false;
+    this.clients.halting(this);
     await this.target.reset(true);
     if (!this.extended) {
       await this.cleanUp();
+      this.clients.leave(this);
       this.closed = true;
       this.options.close?.();
     }
@@ -657,6 +700,7 @@ export class GdbConnection {
   /** R / vRun in extended mode: start the program again, halted at its reset vector. */
   private async restart(): Promise<void> {
     this.running = false;
+    this.clients.halting(this);
     await this.target.reset(true);
   }
 }

@@ -15,7 +15,15 @@ export const MONITOR_HELP = [
   '  monitor help            this list',
 ];
 
-export async function runMonitorCommand(target: GdbTarget, text: string): Promise<string[]> {
+/**
+ * `halting` runs before a command that stops the core, so the connection can tell the other gdb
+ * attached to this target who stopped their run.
+ */
+export async function runMonitorCommand(
+  target: GdbTarget,
+  text: string,
+  halting: () => void = () => undefined,
+): Promise<string[]> {
   const words = text
     .trim()
     .toLowerCase()
@@ -29,9 +37,11 @@ export async function runMonitorCommand(target: GdbTarget, text: string): Promis
       return ['reset: the target runs'];
     case 'reset halt':
     case 'reset init':
+      halting();
       await target.reset(true);
       return ['reset: halted at the reset vector'];
     case 'halt':
+      halting();
       await target.halt();
       return ['halted'];
     case 'resume':
@@ -40,6 +50,7 @@ export async function runMonitorCommand(target: GdbTarget, text: string): Promis
     case 'flash erase':
     case 'flash erase all':
     case 'flash mass_erase':
+      halting();
       await target.massErase();
       return ['erased all of main flash'];
     case 'info':

@@ -1,8 +1,10 @@
 /**
- * The gdb server's TCP edge: one GdbConnection per accepted socket, all on the same target (several
- * gdb at once, as OpenOCD allows: a second one for Cortex-Debug's live watch, say).
+ * The gdb server's TCP edge: one GdbConnection per accepted socket, all on the same target and in one
+ * GdbClients group (several gdb at once, as OpenOCD allows: a second one for Cortex-Debug's live
+ * watch, say; clients.ts says how they share the core).
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { GdbClients } from './clients.js';
 import { GdbConnection } from './connection.js';
 import type { GdbTarget } from './target.js';
 
@@ -19,7 +21,8 @@ export interface GdbServerOptions {
 export type GdbServerEvent =
   | { readonly kind: 'connect'; readonly client: string; readonly clients: number }
   | { readonly kind: 'close'; readonly client: string; readonly clients: number }
-  | { readonly kind: 'error'; readonly client: string; readonly message: string };
+  | { readonly kind: 'error'; readonly client: string; readonly message: string }
+  | { readonly kind: 'note'; readonly client: string; readonly message: string };
 
 export interface GdbServer {
   readonly host: string;
@@ -37,6 +40,7 @@ export async function startGdbServer(options: GdbServerOptions): Promise<GdbServ
   const live = new Map<Socket, GdbConnection>();
   const ended: Promise<void>[] = [];
   const emit = options.onEvent ?? (() => undefined);
+  const clients = new GdbClients(options.target);
   const server: Server = createServer((socket) => {
     const client = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
@@ -48,6 +52,11 @@ export async function startGdbServer(options: GdbServerOptions): Promise<GdbServ
       log: (line) => {
         emit({ kind: 'error', client, message: line });
       },
+      note: (line) => {
+        emit({ kind: 'note', client, message: line });
+      },
+      clients,
+      name: client,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     });
     live.set(socket, connection);

@@ -68,6 +68,7 @@ export function registerGdbServer(program: Command, context: CommandContext): vo
             host: options.host,
             onEvent: (event) => {
               if (event.kind === 'error') output.verbose(1, `${event.client}: ${event.message}`);
+              else if (event.kind === 'note') output.verbose(1, `gdb ${event.client} ${event.message}`);
               else
                 output.verbose(
                   1,
