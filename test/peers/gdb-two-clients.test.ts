@@ -2,9 +2,9 @@
  * Two real gdb-multiarch at once on one `swdkit gdbserver` (issue 13, Proof: "with two gdb clients
  * where the server allows it"), the way a second gdb joins an IDE's session: it sees the same halted
  * core, reads flash and RAM, sets and deletes a breakpoint at the address where the first gdb has
- * one (both with `breakpoint always-inserted`, so both are on the target at once; gdb takes its
- * breakpoints out at every stop otherwise), and detaches — and the first gdb's core is still halted where it was, its breakpoint still
- * there. Then a second gdb halting a core the first one is running: the first is told who stopped it.
+ * one (both with `breakpoint always-inserted`, so both are on the target at once; otherwise gdb
+ * takes its breakpoints out at every stop), and detaches — and the first gdb's core is still halted
+ * where it was, its breakpoint still there. Then a second gdb halting a core the first one is running: the first is told who stopped it.
  *
  * The two gdb take turns through marker files: the first waits in a `shell` loop while the second
  * runs, so the order is fixed without timing guesses.
@@ -54,10 +54,10 @@ const waitFor = (file: string): string =>
   `shell i=0; while [ ! -e '${file}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done`;
 
 async function until(file: string, first: Promise<GdbBatchResult>): Promise<void> {
-  let done = false;
-  void first.then(() => (done = true));
+  const state = { done: false };
+  void first.then(() => (state.done = true));
   for (let i = 0; i < 1200 && !existsSync(file); i++) {
-    if (done)
+    if (state.done)
       throw new Error(`the first gdb ended before it touched ${file}:\n${JSON.stringify(await first)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
