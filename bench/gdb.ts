@@ -18,11 +18,13 @@ import { median, type BenchResult } from './report.js';
  * medians; the ratios say how many times faster swdkit is (above 1) or slower (below).
  *
  * `load` is measured twice: on the unpaced board, and on a --realtime one. Unpaced, an idle board's
- * time runs 100× the wall clock, so a sector erase that takes 250 ms on silicon (DS8626, x32) is
- * over in a few ms of wall time: a server that polls FLASH_SR from the start (OpenOCD) sees it end
- * at once, one that waits most of the datasheet time before its first look (swdkit's flash driver,
- * to spare USB round trips) waits for nothing. The --realtime board erases and programs at the
- * chip's own pace, as bench/flash.ts measures flashing: the figure a real board would show.
+ * time runs far ahead of the wall clock, so a sector erase that takes 250 ms on silicon (DS8626,
+ * x32) is over in a few ms of wall time: the figure says how fast each server's own work and round
+ * trips are. The --realtime board erases and programs at the chip's own pace, as bench/flash.ts
+ * measures flashing: the figure a real board would show.
+ *
+ * Before the timed samples, each server gets the same untimed warm-up (steps and one read), so the
+ * first sample does not measure a JIT compiling swdkit or the board.
  */
 interface GdbServerProcess {
   readonly port: number;
@@ -123,6 +125,8 @@ async function measure(
     const client = await GdbRemoteClient.connect('127.0.0.1', server.port);
     try {
       await client.haltReason();
+      for (let i = 0; i < 50; i++) await client.step();
+      await client.readMemory(0x2000_0000, 64 * 1024);
       for (let s = 0; s < samples; s++) {
         const n = 100;
         const t0 = performance.now();
