@@ -25,6 +25,7 @@ describe('Eclipse CDT GDB Hardware Debugging', () => {
     assert.equal(value(`${jtag}.portNumber`), '3333');
     assert.equal(value(`${jtag}.useRemoteTarget`), 'true');
     assert.equal(value(`${jtag}.initCommands`), 'monitor reset halt');
+    assert.equal(value(`${jtag}.runCommands`), 'monitor reset halt');
     assert.equal(value('org.eclipse.cdt.launch.PROJECT_ATTR'), 'blinky & co');
     assert.equal(value('org.eclipse.cdt.launch.PROGRAM_NAME'), 'Debug/blinky.elf');
     assert.equal(value('org.eclipse.cdt.dsf.gdb.DEBUG_NAME'), 'gdb-multiarch');
@@ -36,5 +37,6 @@ describe('Eclipse CDT GDB Hardware Debugging', () => {
     assert.match(text, /Host name or IP address: localhost/);
     assert.match(text, /Port number: +3333/);
     assert.match(text, /Initialization Commands: monitor reset halt/);
+    assert.match(text, /Run Commands: +monitor reset halt/);
   });
 });

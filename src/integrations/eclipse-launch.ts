@@ -23,6 +23,14 @@ export interface EclipseOptions {
 /** The commands run after connecting and before loading: a reset that stops at the reset vector. */
 export const ECLIPSE_INIT_COMMANDS = ['monitor reset halt'];
 
+/**
+ * The Startup tab's Run Commands, which CDT sends after the load and the stop-at breakpoint, before it
+ * resumes: a second reset, so the program starts from the vectors just written (SP and PC) and not
+ * from the core state before the load. Without it a first debug session on a blank chip runs the new
+ * image on the blank reset's SP (0xFFFFFFFC) and faults on its first push, as the peer test showed.
+ */
+export const ECLIPSE_RUN_COMMANDS = ['monitor reset halt'];
+
 type Attribute = readonly ['string' | 'int' | 'boolean', string, string];
 
 const JTAG = 'org.eclipse.cdt.debug.gdbjtag.core';
@@ -48,6 +56,7 @@ function attributes(options: EclipseOptions): Attribute[] {
     ['boolean', `${JTAG}.useProjBinaryForSymbols`, 'true'],
     ['boolean', `${JTAG}.setStopAt`, 'true'],
     ['string', `${JTAG}.stopAt`, 'main'],
+    ['string', `${JTAG}.runCommands`, ECLIPSE_RUN_COMMANDS.join('\n')],
     ['boolean', `${JTAG}.setResume`, 'true'],
   ];
 }
@@ -94,6 +103,7 @@ export function eclipseSettingsText(options: EclipseOptions): string {
     '  Load image:              yes, from the project binary',
     '  Load symbols:            yes, from the project binary',
     '  Set breakpoint at:       main',
+    `  Run Commands:            ${ECLIPSE_RUN_COMMANDS.join('; ')}`,
     '  Resume:                  yes',
   ].join('\n');
 }

@@ -13,6 +13,10 @@
  *   `monitor reset halt`, target-download, `monitor reset halt`, then runToEntryPoint's temporary
  *   breakpoint and continue), then what its views ask for: the register names and values (s0–s31
  *   among them), the call stack, memory, next, and a pause of the running program.
+ * - Eclipse CDT GDB Hardware Debugging (Generic TCP/IP): the launch file's attributes turned into what
+ *   CDT's jtag launch sequence sends over GDB/MI: `target remote HOST:PORT`, the initialization
+ *   commands, `load`, `symbol-file`, `tbreak` at the stop-at symbol, the run commands and `continue` (CDT's order); then a kill, which
+ *   ends a `target remote` session.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -27,7 +31,7 @@ import { GdbMi } from '../support/gdb-mi.js';
 import { freePort } from '../support/openocd.js';
 import { firmwareElf } from '../support/paths.js';
 import { requireFile, requirePeer } from '../support/peers.js';
-import { multiline, parseIniAsPlatformio } from '../support/python-config.js';
+import { multiline, parseIniAsPlatformio, parseXml } from '../support/python-config.js';
 import { startSwdkit, type SwdkitProcess } from '../support/swdkit-process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'swdkit-ide-'));
@@ -200,6 +204,47 @@ describe('IDE debug sessions against swdkit gdbserver', { timeout: 5 * 60_000 },
     assert.match(ticks.body, /value="[1-9]\d*"/, context());
 
     await mi.expect('-target-detach');
+    await mi.close();
+    assert.equal(await server.stop(), 0, server.output());
+  });
+
+  it('Eclipse CDT (GDB Hardware Debugging, Generic TCP/IP): the launch file run as CDT runs it on a blank chip: target remote, init commands, load, run commands, stop at main, kill', async (t) => {
+    const gdb = peers(t);
+    if (gdb === undefined) return;
+    const { dir } = project('eclipse');
+    const port = await freePort();
+    const init = await cli(['--probe', 'sim', 'init', 'eclipse', '--dir', dir, '--port', String(port)]);
+    assert.equal(init.status, 0, init.stderr);
+    const xml = parseXml(readFileSync(join(dir, 'swdkit.launch'), 'utf8'));
+    const attribute = (key: string): string =>
+      xml.children.find((c) => c.key === `org.eclipse.cdt.debug.gdbjtag.core.${key}`)?.value ?? '';
+    assert.equal(attribute('jtagDeviceId'), 'org.eclipse.cdt.debug.gdbjtag.core.jtagdevice.genericDevice');
+    assert.equal(attribute('loadImage'), 'true');
+    assert.equal(attribute('setStopAt'), 'true');
+
+    const server = await startSwdkit(['--probe', 'sim', 'gdbserver', '--port', attribute('portNumber')]);
+    cleanups.push(() => server.stop());
+    const mi = new GdbMi(gdb);
+    cleanups.push(() => mi.close());
+    const context = (): string => `${mi.log()}\nswdkit:\n${server.output()}`;
+    const elf = firmwareElf('blinky');
+    const cliCommand = (command: string): string => `-interpreter-exec console ${JSON.stringify(command)}`;
+
+    await mi.expect(`-file-exec-and-symbols ${JSON.stringify(elf)}`);
+    await mi.expect(cliCommand(`target remote ${attribute('ipAddress')}:${attribute('portNumber')}`));
+    for (const command of attribute('initCommands').split('\n')) await mi.expect(cliCommand(command));
+    await mi.expect(cliCommand(`load ${elf}`), 'done', 120_000);
+    await mi.expect(cliCommand(`symbol-file ${elf}`));
+    await mi.expect(cliCommand(`tbreak ${attribute('stopAt')}`));
+    for (const command of attribute('runCommands').split('\n')) await mi.expect(cliCommand(command));
+    await mi.expect(cliCommand('continue'), 'running');
+    const stop = await mi.stopped();
+    assert.match(stop, /reason="breakpoint-hit",disp="del"/, context());
+    assert.match(stop, /func="main"/, context());
+    assert.match(mi.log(), /reset: halted at the reset vector/, context());
+    assert.match(mi.log(), /Loading section \.text/, context());
+    // Terminate: CDT kills the inferior, which ends a `target remote` connection.
+    await mi.expect(cliCommand('kill'));
     await mi.close();
     assert.equal(await server.stop(), 0, server.output());
   });
