@@ -4,7 +4,13 @@
  * minutes rather than hours on the virtual board. After every burst the connection must settle
  * (no hang), a running target must stop at ^C, and a valid packet must get its reply; a connection
  * that the burst closed (D, k) is replaced and counted. Any exception that escapes is a failure.
+ *
+ * A second connection on the same target (one GdbClients group, as the server has them) stays
+ * attached throughout, never fuzzed, holding a hardware breakpoint: after every burst that breakpoint
+ * must still be on the target, whatever the fuzzed connection inserted, removed or detached, and the
+ * bystander must still answer.
  */
+import { GdbClients } from '../../src/gdb/clients.js';
 import { GdbConnection } from '../../src/gdb/connection.js';
 import type { GdbTarget, HaltEvent } from '../../src/gdb/target.js';
 import {
@@ -35,6 +41,8 @@ export interface GdbFuzzResult {
   readonly hangs: number;
   readonly unanswered: number;
   readonly crashes: number;
+  /** Bursts after which the bystander's breakpoint was gone from the target, or it did not answer. */
+  readonly bystanderLost: number;
   readonly seconds: number;
   readonly maxBurstMs: number;
   readonly peakRssMiB: number;
@@ -47,6 +55,8 @@ class MemoryTarget implements GdbTarget {
   private readonly ram = new Uint8Array(0x1_0000);
   private readonly regs = new Map<CoreRegisterName, number>();
   private runningPolls = 0;
+  /** What is on the target now: `type:address` of each breakpoint. */
+  readonly breakpoints = new Set<string>();
   constructor(private readonly random: Random) {}
   private fail(): void {
     // Now and then the probe fails, as a real one can: the handlers' error paths are fuzzed too.
@@ -110,11 +120,15 @@ class MemoryTarget implements GdbTarget {
     return Promise.resolve();
   };
   massErase = () => Promise.resolve();
-  insertBreakpoint = () => {
+  insertBreakpoint = (type: string, address: number) => {
     this.fail();
+    this.breakpoints.add(`${type}:${address}`);
     return Promise.resolve();
   };
-  removeBreakpoint = () => Promise.resolve();
+  removeBreakpoint = (type: string, address: number) => {
+    this.breakpoints.delete(`${type}:${address}`);
+    return Promise.resolve();
+  };
   insertWatchpoint = () => {
     this.fail();
     return Promise.resolve();
@@ -163,6 +177,8 @@ function validPacket(random: Random): string {
     'vCont;t',
     `Z${random.int(6)},${hex(any)},${hex(random.int(9))}`,
     `z${random.int(6)},${hex(any)},${hex(random.int(9))}`,
+    // Where the bystander holds its breakpoint: the fuzzed gdb inserting and removing one there too.
+    `${random.pick(['Z', 'z'])}${random.int(2)},8000100,2`,
     'qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=arm',
     `qXfer:features:read:target.xml:${hex(random.int(0x1000))},${hex(random.int(0x1000))}`,
     `qXfer:memory-map:read::${hex(random.int(0x800))},${hex(random.int(0x800))}`,
@@ -272,9 +288,35 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   const target = new MemoryTarget(random);
+  const clients = new GdbClients(target);
+  let bystanderOutput = '';
+  const bystander = new GdbConnection(target, {
+    write: (bytes) => {
+      bystanderOutput += String.fromCharCode(...bytes);
+      if (bystanderOutput.length > 1 << 16) bystanderOutput = bystanderOutput.slice(-4096);
+    },
+    pollIntervalMs: 0,
+    sleep: turn,
+    clients,
+    name: 'bystander',
+  });
+  const BYSTANDER_BREAKPOINT = 0x0800_0100;
+  const held = (): boolean => target.breakpoints.has(`hardware:${BYSTANDER_BREAKPOINT}`);
+  // The target fails now and then on purpose: insert until it took.
+  for (let i = 0; i < 100 && !held(); i++) {
+    const insert = toBytes(`Z1,${hex(BYSTANDER_BREAKPOINT)},2`);
+    bystander.receive(
+      toBytes(`$Z1,${hex(BYSTANDER_BREAKPOINT)},2#${sum(insert).toString(16).padStart(2, '0')}`),
+    );
+    await bystander.idle();
+  }
+  if (!held()) throw new Error('the bystander could not insert its breakpoint');
+  let bystanderLost = 0;
   const open = (): GdbConnection => {
     link.closed = false;
     return new GdbConnection(target, {
+      clients,
+      name: 'fuzzed',
       write: (bytes) => {
         output += String.fromCharCode(...bytes);
         if (output.length > 1 << 20) output = output.slice(-4096);
@@ -342,10 +384,15 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
       if (!answered) await turn();
     }
     if (!answered) unanswered++;
+    bystanderOutput = '';
+    bystander.receive(toBytes('$qC#b4'));
+    await bystander.idle();
+    if (!held() || !bystanderOutput.includes('$QC1#')) bystanderLost++;
     maxBurstMs = Math.max(maxBurstMs, performance.now() - burstStart);
     if (bursts % 50 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   await connection.disconnected();
+  await bystander.disconnected();
   process.off('uncaughtException', onCrash);
   process.off('unhandledRejection', onCrash);
   return {
@@ -359,6 +406,7 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
     hangs,
     unanswered,
     crashes,
+    bystanderLost,
     seconds: (performance.now() - started) / 1000,
     maxBurstMs,
     peakRssMiB: Math.max(peakRss, process.memoryUsage().rss) / (1024 * 1024),
@@ -372,6 +420,7 @@ export function reportGdbFuzz(options: GdbFuzzOptions, r: GdbFuzzResult): string
     `  replies                     ${r.replies}; handler errors answered with Exx ${r.handlerErrors}`,
     `  connections closed by D/k   ${r.reconnects} (a new one opened each time)`,
     `  crashes ${r.crashes}, hangs ${r.hangs}, valid packet unanswered after a burst ${r.unanswered}`,
+    `  bursts after which the attached bystander lost its breakpoint or did not answer: ${r.bystanderLost}`,
     `  slowest burst               ${r.maxBurstMs.toFixed(0)} ms; peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
   ].join('\n');
 }

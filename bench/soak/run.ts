@@ -151,11 +151,11 @@ const options = parseOptions(process.argv.slice(2));
 if (process.argv.includes('gdb')) {
   const fuzz = { packets: options.requests, seed: options.seed, burst: 1000, hangMs: 10_000 };
   process.stdout.write(
-    `soak: ${fuzz.packets} gdb remote-protocol packets into one GdbConnection, seed ${fuzz.seed}\n`,
+    `soak: ${fuzz.packets} gdb remote-protocol packets into one GdbConnection (a second one attached beside it), seed ${fuzz.seed}\n`,
   );
   const result = await runGdbFuzz(fuzz);
   process.stdout.write(`${reportGdbFuzz(fuzz, result)}\n`);
-  process.exit(result.crashes + result.hangs + result.unanswered > 0 ? 1 : 0);
+  process.exit(result.crashes + result.hangs + result.unanswered + result.bystanderLost > 0 ? 1 : 0);
 }
 process.stdout.write(
   `soak: ${options.requests} random hostile requests or ${options.seconds} s per target, ${options.hostile} hostile and ` +
