@@ -90,8 +90,20 @@ test('paced: charge resolves after the cost in wall time', async () => {
   const pending = runner.charge(30 * MS);
   assert.ok(pending instanceof Promise);
   await pending;
-  assert.ok(performance.now() - started >= 29, 'held back for the cost');
+  assert.ok(performance.now() - started >= 30, 'held back for the cost');
   assert.equal(board.now, 0, 'charging does not run a stopped board');
+});
+
+test('paced: a charge of a fraction of a millisecond more is never answered early', async () => {
+  const runner = new BoardRunner(new FakeBoard(), { paced: true });
+  // Node's timers count whole milliseconds from the loop's cached time: a bare setTimeout(2.7)
+  // can fire after 1.8 ms. Each of these must take its whole cost.
+  for (const ms of [2.7, 0.3, 1.01, 4.99, 2.7, 0.3, 1.01, 4.99]) {
+    const started = performance.now();
+    await runner.charge(ms * MS);
+    const took = performance.now() - started;
+    assert.ok(took >= ms, `a ${ms} ms charge took ${took.toFixed(3)} ms`);
+  }
 });
 
 test('paced: a wall-clock jump is not paid back in one burst', async () => {

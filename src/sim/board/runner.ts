@@ -57,6 +57,23 @@ export interface BoardRunnerOptions {
  * Runs a board continuously on the Node event loop, and charges the modelled cost of probe
  * commands (`charge`, the virtual probe's `ChargeCost`).
  */
+/**
+ * Resolves once `ms` of wall time (performance.now) has passed, never before. A bare setTimeout can
+ * fire up to a millisecond early: Node counts from the event loop's cached time, in whole
+ * milliseconds, so a 16.9 ms reply could go out after 16.1 ms. Late by at most a timer tick.
+ */
+function atLeast(ms: number): Promise<void> {
+  const due = performance.now() + ms;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const left = due - performance.now();
+      if (left <= 0) resolve();
+      else setTimeout(check, Math.ceil(left));
+    };
+    setTimeout(check, Math.ceil(ms));
+  });
+}
+
 export class BoardRunner {
   readonly paced: boolean;
   readonly parameters: Readonly<RunnerParameters>;
@@ -115,12 +132,11 @@ export class BoardRunner {
   /**
    * A probe command's modelled cost (virtual ns). Unpaced: the board runs that long before the reply
    * goes out — at once when it is short, in slices between event-loop turns when it is not. Paced:
-   * the promise resolves after that much wall time, while the board keeps following the clock
-   * (timer granularity rounds sub-millisecond costs up, never down).
+   * the promise resolves after that much wall time, while the board keeps following the clock.
    */
   readonly charge = (ns: number): void | Promise<void> => {
     if (!(ns > 0)) return undefined;
-    if (this.paced) return new Promise((resolve) => setTimeout(resolve, ns / NS_PER_MS));
+    if (this.paced) return atLeast(ns / NS_PER_MS);
     const left = { ns };
     if (this.spend(left)) return undefined;
     return new Promise<void>((resolve) => {
