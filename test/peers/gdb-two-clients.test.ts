@@ -17,7 +17,7 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { readElf } from '../support/elf.js';
 import { runGdbBatch, type GdbBatchResult } from '../support/gdb-batch.js';
 import { firmwareElf } from '../support/paths.js';
-import { requireFile, requirePeer } from '../support/peers.js';
+import { requireGdbAndFirmware } from '../support/peers.js';
 import { startSwdkit, type SwdkitProcess } from '../support/swdkit-process.js';
 
 const running: SwdkitProcess[] = [];
@@ -28,13 +28,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function peers(t: TestContext): string | undefined {
-  const gdb = requirePeer(t, 'gdb-multiarch', { package: 'gdb-multiarch' });
-  if (gdb === undefined) return undefined;
-  if (requireFile(t, firmwareElf('blinky'), 'build the test firmware with `make -C firmware`') === undefined)
-    return undefined;
-  return gdb;
-}
+const peers = (t: TestContext): string | undefined => requireGdbAndFirmware(t, ['blinky']);
 
 async function server(): Promise<SwdkitProcess> {
   const s = await startSwdkit([

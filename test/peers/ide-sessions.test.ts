@@ -30,7 +30,7 @@ import { runGdbBatch } from '../support/gdb-batch.js';
 import { GdbMi } from '../support/gdb-mi.js';
 import { freePort } from '../support/openocd.js';
 import { firmwareElf } from '../support/paths.js';
-import { requireFile, requirePeer } from '../support/peers.js';
+import { requireGdbAndFirmware } from '../support/peers.js';
 import { multiline, parseIniAsPlatformio, parseXml } from '../support/python-config.js';
 import { startSwdkit, type SwdkitProcess } from '../support/swdkit-process.js';
 
@@ -42,13 +42,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function peers(t: TestContext): string | undefined {
-  const gdb = requirePeer(t, 'gdb-multiarch', { package: 'gdb-multiarch' });
-  if (gdb === undefined) return undefined;
-  if (requireFile(t, firmwareElf('blinky'), 'build the test firmware with `make -C firmware`') === undefined)
-    return undefined;
-  return gdb;
-}
+const peers = (t: TestContext): string | undefined => requireGdbAndFirmware(t, ['blinky']);
 
 /** A project directory with `swdkit` on a PATH of its own, as an installed swdkit would be. */
 function project(name: string): { dir: string; path: string } {

@@ -10,6 +10,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { firmwareElf } from './paths.js';
 
 export interface PeerOptions {
   /** The Debian package that provides the program. */
@@ -64,4 +65,15 @@ export function requireFile(t: TestContext, path: string, hint: string): string 
   if (existsSync(path)) return path;
   unavailable(t, `${path} does not exist; ${hint}`);
   return undefined;
+}
+
+/** gdb-multiarch's path, when it and the named test firmware ELFs are all there (else skipped or failed). */
+export function requireGdbAndFirmware(t: TestContext, firmware: readonly string[]): string | undefined {
+  const gdb = requirePeer(t, 'gdb-multiarch', { package: 'gdb-multiarch' });
+  if (gdb === undefined) return undefined;
+  for (const name of firmware) {
+    if (requireFile(t, firmwareElf(name), 'build the test firmware with `make -C firmware`') === undefined)
+      return undefined;
+  }
+  return gdb;
 }
