@@ -31,7 +31,7 @@ import {
   type OpenOcdResult,
 } from '../support/openocd.js';
 import { firmwareElf, fixturePath } from '../support/paths.js';
-import { requireFile, requirePeer } from '../support/peers.js';
+import { requireGdbAndFirmware } from '../support/peers.js';
 import { startSwdkit as startProcess, type SwdkitProcess } from '../support/swdkit-process.js';
 
 const running: SwdkitProcess[] = [];
@@ -196,15 +196,8 @@ async function besideGdb<T>(rig: Rig, gdbWork: () => Promise<T>): Promise<[T, ()
   ];
 }
 
-function peers(t: TestContext): string | undefined {
-  const gdb = requirePeer(t, 'gdb-multiarch', { package: 'gdb-multiarch' });
-  if (gdb === undefined) return undefined;
-  for (const name of ['cpu-suite-O2', 'blinky', 'hardfault']) {
-    if (requireFile(t, firmwareElf(name), 'build the test firmware with `make -C firmware`') === undefined)
-      return undefined;
-  }
-  return gdb;
-}
+const peers = (t: TestContext): string | undefined =>
+  requireGdbAndFirmware(t, ['cpu-suite-O2', 'blinky', 'hardfault']);
 
 function transcript(run: GdbBatchResult, rig?: Rig): string {
   return `gdb exited with ${String(run.code)}${run.timedOut ? ' (timed out)' : ''}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}${rig === undefined ? '' : `\n${rig.output()}`}`;
@@ -325,13 +318,8 @@ function gdbFlows(setup: Setup): void {
     });
 
     it('cpu-suite-O0: break in a function, bt, next, finish, step into the next one', async (t) => {
-      const gdb = peers(t);
+      const gdb = requireGdbAndFirmware(t, ['cpu-suite-O0']);
       if (gdb === undefined) return;
-      if (
-        requireFile(t, firmwareElf('cpu-suite-O0'), 'build the test firmware with `make -C firmware`') ===
-        undefined
-      )
-        return;
       const rig = await setup.start(t);
       if (rig === undefined) return;
       const [run, checkBeside] = await besideGdb(rig, () =>
