@@ -302,6 +302,19 @@ describe('GdbConnection: several gdb on one target', () => {
     assert.equal(a.connection.isRunning, false);
   });
 
+  test('a gdb that believes the core halted while another resumed it gets an error for registers, not stale values; memory still reads', async () => {
+    const { a, other, b } = await twoConnected('blinky');
+    assert.equal(await a.request('?'), 'T05');
+    assert.equal(await other.request('?'), 'T05');
+    other.send('c');
+    await other.settle(10);
+    assert.equal(other.connection.isRunning, true);
+    assert.match(await a.request('g'), /^E[0-9a-f]{2}$/);
+    assert.match(await a.request(`m${b.symbol('blinky_ticks').toString(16)},4`), /^[0-9a-f]{8}$/);
+    other.raw('\x03');
+    assert.equal(await other.reply(), 'T02');
+  });
+
   test('D with another gdb attached leaves the core halted for it; the last D lets it run', async () => {
     const { a, other, s, notes } = await twoConnected('blinky');
     assert.equal(await a.request('?'), 'T05');
