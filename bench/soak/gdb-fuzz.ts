@@ -134,6 +134,10 @@ class MemoryTarget implements GdbTarget {
     return Promise.resolve();
   };
   removeWatchpoint = () => Promise.resolve();
+  reassert = (): Promise<readonly string[]> => {
+    this.fail();
+    return Promise.resolve(this.random.chance(0.01) ? ['swdkit: a comparator was put back.'] : []);
+  };
 }
 
 const hex = (n: number): string => n.toString(16);

@@ -130,6 +130,36 @@ export class Breakpoints {
     }
   }
 
+  /**
+   * Puts back what another program on the same probe changed of ours: OpenOCD's examine, run when it
+   * connects, zeroes every FP_COMPn. Returns the breakpoint addresses put back. One read of the
+   * unit's registers when nothing changed; reading them has no side effect, so this is safe while
+   * the core runs.
+   */
+  async reassert(): Promise<number[]> {
+    const info = this.info;
+    if (info === undefined) return [];
+    const ours = [...this.slots.entries()].filter(
+      (entry): entry is [number, Slot] => entry[1] !== undefined && !entry[1].foreign,
+    );
+    if (ours.length === 0) return [];
+    const block = await this.memory.readMemory(FPB_REG.CTRL, comparator(info.codeComparators) - FPB_REG.CTRL);
+    const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+    const word = (address: number): number => view.getUint32(address - FPB_REG.CTRL, true);
+    const restored: number[] = [];
+    for (const [index, slot] of ours) {
+      const wanted = encodeComparator(slot, info.version);
+      if (word(comparator(index)) === wanted) continue;
+      await this.memory.write32(comparator(index), wanted);
+      restored.push(...halves(slot, info.version));
+    }
+    if ((word(FPB_REG.CTRL) & FP_CTRL.ENABLE) === 0) {
+      await this.memory.write32(FPB_REG.CTRL, FP_CTRL.KEY | FP_CTRL.ENABLE);
+      if (restored.length === 0) restored.push(...ours.flatMap(([, slot]) => halves(slot, info.version)));
+    }
+    return restored;
+  }
+
   /** Turns the whole unit off or on (FP_CTRL.ENABLE): to step over a breakpoint at the PC. */
   async enable(on: boolean): Promise<void> {
     await this.memory.write32(FPB_REG.CTRL, FP_CTRL.KEY | (on ? FP_CTRL.ENABLE : 0));

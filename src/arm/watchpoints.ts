@@ -111,6 +111,31 @@ export class Watchpoints {
     return hit;
   }
 
+  /**
+   * Puts back what another program on the same probe changed of ours (OpenOCD's examine zeroes every
+   * DWT_FUNCTIONn and rewrites DEMCR); the watchpoints put back. Only with the core halted: reading
+   * FUNCTIONn clears its MATCHED bit, which must survive until a stop has been reported.
+   */
+  async reassert(): Promise<Watchpoint[]> {
+    if (this.ours.size === 0) return [];
+    await this.enableTrace();
+    const restored: Watchpoint[] = [];
+    for (const [index, watch] of this.ours) {
+      const block = await this.memory.readMemory(at(DWT_REG.COMP0, index), 12);
+      const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+      const comp = view.getUint32(DWT_REG.COMP0 - DWT_REG.COMP0, true);
+      const mask = view.getUint32(DWT_REG.MASK0 - DWT_REG.COMP0, true);
+      const fn = view.getUint32(DWT_REG.FUNCTION0 - DWT_REG.COMP0, true) & DWT_FUNCTION.FUNCTION_MASK;
+      if (comp === watch.address && mask === Math.log2(watch.size) && fn === FUNCTION_OF[watch.kind])
+        continue;
+      await this.memory.write32(at(DWT_REG.COMP0, index), watch.address);
+      await this.memory.write32(at(DWT_REG.MASK0, index), Math.log2(watch.size));
+      await this.memory.write32(at(DWT_REG.FUNCTION0, index), FUNCTION_OF[watch.kind]);
+      restored.push(watch);
+    }
+    return restored;
+  }
+
   forget(): void {
     this.count = undefined;
     this.ours.clear();

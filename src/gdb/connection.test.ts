@@ -331,6 +331,58 @@ describe('GdbConnection: several gdb on one target', () => {
   });
 });
 
+describe('GdbConnection: another debugger on the same probe clears the comparators', () => {
+  // What OpenOCD 0.12's examine writes when it connects: every FP_COMPn and DWT_FUNCTIONn zeroed.
+  async function openOcdExamine(s: Session): Promise<void> {
+    for (let i = 0; i < 8; i++) await s.stlink.write32(0xe000_2008 + 4 * i, 0);
+    for (let i = 0; i < 4; i++) await s.stlink.write32(0xe000_1028 + 16 * i, 0);
+  }
+
+  /** SysTick's control register (ARM DDI 0403E B3.3.3) and blinky's value: CLKSOURCE | TICKINT | ENABLE. */
+  const SYST_CSR = 0xe000_e010;
+  const SYST_CSR_RUNNING = 0x7;
+
+  test('while the core runs: the poll puts the breakpoint back, it hits, and gdb is told', async () => {
+    const b = await probedBoard({ firmware: 'blinky', runMs: 20 });
+    const s = await Session.connect(b.stlink, { sleep: b.clock.sleep, now: b.clock.now });
+    let examined = false;
+    const sleep = async (ms: number): Promise<void> => {
+      // OpenOCD connects right after gdb's continue; only then does the first tick come.
+      if (!examined) {
+        examined = true;
+        await openOcdExamine(s);
+        await s.stlink.write32(SYST_CSR, SYST_CSR_RUNNING);
+      }
+      b.board.runFor(ms * 1e6);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const gdb = new GdbPipe(new SessionTarget(s), { sleep });
+    const handler = (b.symbol('SysTick_Handler') & ~1).toString(16);
+    assert.equal(await gdb.request('?'), 'T05');
+    // SysTick held off until OpenOCD has been (blinky's handler would hit before it otherwise).
+    assert.equal(await gdb.request(`M${SYST_CSR.toString(16)},4:00000000`), 'OK');
+    assert.equal(await gdb.request(`Z1,${handler},2`), 'OK');
+    gdb.send('c');
+    assert.equal(await gdb.reply(), 'T05hwbreak:;');
+    assert.equal(examined, true);
+    assert.match(
+      gdb.console,
+      /another program on this probe cleared the FPB comparator of the breakpoint at 0x0800[0-9a-f]{4}; put back/,
+    );
+  });
+
+  test('before a continue: a watchpoint zeroed while gdb was halted is put back first', async () => {
+    const { gdb, b, s } = await connected('blinky');
+    const ticks = b.symbol('blinky_ticks').toString(16);
+    assert.equal(await gdb.request('?'), 'T05');
+    assert.equal(await gdb.request(`Z2,${ticks},4`), 'OK');
+    await openOcdExamine(s);
+    gdb.send('c');
+    assert.equal(await gdb.reply(), `T05watch:${ticks};`);
+    assert.match(gdb.console, /cleared the DWT comparator watching 0x2000[0-9a-f]{4}; put back/);
+  });
+});
+
 describe('GdbConnection: load and monitor', () => {
   test('vFlashErase/vFlashWrite/vFlashDone put blinky into erased flash through the flash driver', async () => {
     const { gdb, b } = await connected();

@@ -50,6 +50,13 @@ export interface GdbConnectionOptions {
  */
 export const PACKET_SIZE = 0x10000;
 /**
+ * While the core runs, every this many polls (a quarter second at the default 10 ms) the FPB is read
+ * back: a debugger that connects to the same probe meanwhile (OpenOCD's examine) zeroes its
+ * comparators, and a breakpoint gdb believes in would never hit.
+ */
+const REASSERT_EVERY_POLLS = 25;
+
+/**
  * How long a running core may stay in its HardFault handler before the poll calls it a crash and
  * halts it: a handler that recovers (logs, fixes up, returns) is out within microseconds.
  */
@@ -521,6 +528,7 @@ export class GdbConnection implements GdbClient {
       await this.target.step();
       return this.stopPacket(false);
     }
+    for (const line of await this.target.reassert(false)) this.console(`${line}\n`);
     await this.target.resume();
     this.running = true;
     this.interruptRequested = false;
@@ -547,6 +555,7 @@ export class GdbConnection implements GdbClient {
   private async waitForStop(): Promise<void> {
     let failures = 0;
     let inHardFault = 0;
+    let polls = 0;
     while (this.running && !this.closed) {
       await this.sleep(this.pollMs);
       if (!this.stillRunning()) return;
@@ -554,6 +563,9 @@ export class GdbConnection implements GdbClient {
         const seen = await this.target.poll();
         failures = 0;
         if (seen === 'stopped') break;
+        if (++polls % REASSERT_EVERY_POLLS === 0) {
+          for (const line of await this.target.reassert(true)) this.console(`${line}\n`);
+        }
         inHardFault = seen === 'in-hardfault' ? inHardFault + 1 : 0;
         if (inHardFault * this.pollMs >= HARDFAULT_GRACE_MS) {
           await this.target.haltOnFault();

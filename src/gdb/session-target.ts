@@ -245,6 +245,26 @@ export class SessionTarget implements GdbTarget {
     });
   }
 
+  reassert(running: boolean): Promise<readonly string[]> {
+    return this.run(async () => {
+      const lines: string[] = [];
+      const breakpoints = await this.core.breakpoints.reassert();
+      if (breakpoints.length > 0) {
+        lines.push(
+          `swdkit: another program on this probe cleared the FPB comparator of the breakpoint at ${breakpoints.map(hex32).join(', ')}; put back.`,
+        );
+      }
+      if (!running) {
+        for (const watch of await this.core.watchpoints.reassert()) {
+          lines.push(
+            `swdkit: another program on this probe cleared the DWT comparator watching ${hex32(watch.address)}; put back.`,
+          );
+        }
+      }
+      return lines;
+    });
+  }
+
   insertWatchpoint(kind: WatchKind, address: number, length: number): Promise<void> {
     return this.run(async () => {
       const key = `${kind}:${address}:${length}`;

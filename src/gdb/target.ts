@@ -70,4 +70,10 @@ export interface GdbTarget {
   removeBreakpoint(type: BreakpointType, address: number): Promise<void>;
   insertWatchpoint(kind: WatchKind, address: number, length: number): Promise<void>;
   removeWatchpoint(kind: WatchKind, address: number, length: number): Promise<void>;
+  /**
+   * Puts back the breakpoints and watchpoints in the core's units that another program on the same
+   * probe changed (OpenOCD connecting beside us zeroes them), with one console line for each thing
+   * put back. `running`: only what can be checked without disturbing a running core (the FPB).
+   */
+  reassert(running: boolean): Promise<readonly string[]>;
 }

@@ -10,12 +10,12 @@
  * runs, so the order is fixed without timing guesses.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
 import { readElf } from '../support/elf.js';
-import { runGdbBatch, type GdbBatchResult } from '../support/gdb-batch.js';
+import { gdbWaitsFor, runGdbBatch, untilFile, type GdbBatchResult } from '../support/gdb-batch.js';
 import { firmwareElf } from '../support/paths.js';
 import { requireGdbAndFirmware } from '../support/peers.js';
 import { startSwdkit, type SwdkitProcess } from '../support/swdkit-process.js';
@@ -41,21 +41,6 @@ async function server(): Promise<SwdkitProcess> {
   ]);
   running.push(s);
   return s;
-}
-
-/** gdb commands that block the batch until `file` exists (at most 60 s). */
-const waitFor = (file: string): string =>
-  `shell i=0; while [ ! -e '${file}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done`;
-
-async function until(file: string, first: Promise<GdbBatchResult>): Promise<void> {
-  const state = { done: false };
-  void first.then(() => (state.done = true));
-  for (let i = 0; i < 1200 && !existsSync(file); i++) {
-    if (state.done)
-      throw new Error(`the first gdb ended before it touched ${file}:\n${JSON.stringify(await first)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.ok(existsSync(file), `the first gdb never reached ${file}`);
 }
 
 function transcript(name: string, run: GdbBatchResult): string {
@@ -89,7 +74,7 @@ describe('two gdb-multiarch at once on one swdkit gdbserver', { timeout: 5 * 60_
         'print blinky_ticks',
         'print/x $pc',
         `shell touch '${ready}'`,
-        waitFor(go),
+        gdbWaitsFor(go),
         'maint flush register-cache',
         'print/x $pc',
         'print blinky_ticks',
@@ -99,7 +84,7 @@ describe('two gdb-multiarch at once on one swdkit gdbserver', { timeout: 5 * 60_
         'detach',
       ],
     });
-    await until(ready, a);
+    await untilFile(ready, a);
     const b = await runGdbBatch({
       gdb,
       elf: firmwareElf('blinky'),

@@ -215,6 +215,58 @@ describe('CortexM: breakpoints and watchpoints', () => {
   });
 });
 
+describe('CortexM: another debugger clearing our comparators (OpenOCD connecting to the same probe)', () => {
+  // What OpenOCD 0.12's Cortex-M examine writes: every FP_COMPn and DWT_FUNCTIONn zeroed, DEMCR
+  // set to TRCENA alone.
+  async function openOcdExamine(b: ProbedBoard): Promise<void> {
+    for (let i = 0; i < 8; i++) await b.stlink.write32(0xe000_2008 + 4 * i, 0);
+    for (let i = 0; i < 4; i++) await b.stlink.write32(0xe000_1028 + 16 * i, 0);
+    await b.stlink.write32(DEBUG_REG.DEMCR, 0x0100_0000);
+  }
+
+  test('the FPB: reassert finds the zeroed comparator and puts it back while the core runs; it hits', async () => {
+    const b = await attached('blinky', 20);
+    await b.core.halt();
+    const handler = b.symbol('SysTick_Handler');
+    await b.core.breakpoints.set(handler);
+    assert.deepEqual(await b.core.breakpoints.reassert(), [], 'nothing to put back');
+    // Zeroed before the run (the probe's commands take board time: SysTick could fire meanwhile).
+    await openOcdExamine(b);
+    await b.core.resume();
+    b.board.runFor(3e6);
+    assert.equal(await b.core.state(), 'running', 'without its comparator the breakpoint does not hit');
+    assert.deepEqual(await b.core.breakpoints.reassert(), [handler]);
+    b.board.runFor(2e6);
+    assert.equal(await b.core.state(), 'halted');
+    assert.equal(await b.core.readRegister('pc'), handler);
+  });
+
+  test('the FPB: FP_CTRL.ENABLE cleared by another program is set again', async () => {
+    const b = await attached('blinky', 20);
+    await b.core.halt();
+    const handler = b.symbol('SysTick_Handler');
+    await b.core.breakpoints.set(handler);
+    await b.stlink.write32(0xe000_2000, 0x2); // KEY, ENABLE clear
+    assert.deepEqual(await b.core.breakpoints.reassert(), [handler]);
+    assert.equal((await b.stlink.read32(0xe000_2000)) & 1, 1);
+  });
+
+  test('the DWT: a zeroed watchpoint is put back with the core halted; it stops the core again', async () => {
+    const b = await attached('blinky', 20);
+    await b.core.halt();
+    const ticks = b.symbol('blinky_ticks');
+    const watch = { address: ticks, size: 4, kind: 'write' as const };
+    await b.core.watchpoints.set(watch);
+    assert.deepEqual(await b.core.watchpoints.reassert(), []);
+    await openOcdExamine(b);
+    assert.deepEqual(await b.core.watchpoints.reassert(), [watch]);
+    await b.core.resume();
+    b.board.runFor(2e6);
+    assert.equal(await b.core.state(), 'halted');
+    assert.deepEqual((await b.core.haltReason()).watchpoints, [watch]);
+  });
+});
+
 describe('CortexM: state and faults on the test firmware', () => {
   test('lockup firmware: attached without halting, the core reads as locked up', async () => {
     const b = await attached('lockup', 5);

@@ -3,6 +3,7 @@
  * authoritative path (one gdb run per scenario); per-instruction work uses gdb-remote-client.ts.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface GdbBatchOptions {
   /** Path of gdb-multiarch. */
@@ -66,4 +67,22 @@ export function parseWordDump(text: string): Map<number, number> {
     });
   }
   return words;
+}
+
+/**
+ * A gdb command that blocks a batch until `file` exists (at most 60 s): with untilFile, a test and a
+ * gdb batch take turns without timing guesses (gdb touches one file, waits for another).
+ */
+export const gdbWaitsFor = (file: string): string =>
+  `shell i=0; while [ ! -e '${file}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done`;
+
+/** Waits until the gdb batch `run` has created `file` (`shell touch`); fails if it ends first. */
+export async function untilFile(file: string, run: Promise<GdbBatchResult>): Promise<void> {
+  const state = { done: false };
+  void run.then(() => (state.done = true));
+  for (let i = 0; i < 1200 && !existsSync(file); i++) {
+    if (state.done) throw new Error(`gdb ended before it touched ${file}:\n${JSON.stringify(await run)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!existsSync(file)) throw new Error(`gdb never touched ${file} within 60 s`);
 }
