@@ -141,6 +141,9 @@ class MemoryTarget implements GdbTarget {
 }
 
 const hex = (n: number): string => n.toString(16);
+
+/** Where the attached bystander holds its hardware breakpoint (and the fuzzed gdb inserts one too). */
+const BYSTANDER_BREAKPOINT = 0x0800_0100;
 const toBytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
 const sum = (bytes: Uint8Array): number => bytes.reduce((s, b) => (s + b) & 0xff, 0);
 
@@ -182,7 +185,7 @@ function validPacket(random: Random): string {
     `Z${random.int(6)},${hex(any)},${hex(random.int(9))}`,
     `z${random.int(6)},${hex(any)},${hex(random.int(9))}`,
     // Where the bystander holds its breakpoint: the fuzzed gdb inserting and removing one there too.
-    `${random.pick(['Z', 'z'])}${random.int(2)},8000100,2`,
+    `${random.pick(['Z', 'z'])}${random.int(2)},${hex(BYSTANDER_BREAKPOINT)},2`,
     'qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=arm',
     `qXfer:features:read:target.xml:${hex(random.int(0x1000))},${hex(random.int(0x1000))}`,
     `qXfer:memory-map:read::${hex(random.int(0x800))},${hex(random.int(0x800))}`,
@@ -304,14 +307,11 @@ export async function runGdbFuzz(options: GdbFuzzOptions): Promise<GdbFuzzResult
     clients,
     name: 'bystander',
   });
-  const BYSTANDER_BREAKPOINT = 0x0800_0100;
   const held = (): boolean => target.breakpoints.has(`hardware:${BYSTANDER_BREAKPOINT}`);
   // The target fails now and then on purpose: insert until it took.
   for (let i = 0; i < 100 && !held(); i++) {
-    const insert = toBytes(`Z1,${hex(BYSTANDER_BREAKPOINT)},2`);
-    bystander.receive(
-      toBytes(`$Z1,${hex(BYSTANDER_BREAKPOINT)},2#${sum(insert).toString(16).padStart(2, '0')}`),
-    );
+    const insert = `Z1,${hex(BYSTANDER_BREAKPOINT)},2`;
+    bystander.receive(toBytes(`$${insert}#${sum(toBytes(insert)).toString(16).padStart(2, '0')}`));
     await bystander.idle();
   }
   if (!held()) throw new Error('the bystander could not insert its breakpoint');

@@ -153,11 +153,10 @@ export class Breakpoints {
       await this.memory.write32(comparator(index), wanted);
       restored.push(...halves(slot, info.version));
     }
-    if ((word(FPB_REG.CTRL) & FP_CTRL.ENABLE) === 0) {
-      await this.memory.write32(FPB_REG.CTRL, FP_CTRL.KEY | FP_CTRL.ENABLE);
-      if (restored.length === 0) restored.push(...ours.flatMap(([, slot]) => halves(slot, info.version)));
-    }
-    return restored;
+    if ((word(FPB_REG.CTRL) & FP_CTRL.ENABLE) !== 0) return restored;
+    // The unit was off: none of our breakpoints could hit, whatever their comparators held.
+    await this.memory.write32(FPB_REG.CTRL, FP_CTRL.KEY | FP_CTRL.ENABLE);
+    return ours.flatMap(([, slot]) => halves(slot, info.version));
   }
 
   /** Turns the whole unit off or on (FP_CTRL.ENABLE): to step over a breakpoint at the PC. */

@@ -121,11 +121,16 @@ export class Watchpoints {
     await this.enableTrace();
     const restored: Watchpoint[] = [];
     for (const [index, watch] of this.ours) {
-      const block = await this.memory.readMemory(at(DWT_REG.COMP0, index), 12);
+      // COMPn, MASKn and FUNCTIONn are consecutive words: one read.
+      const block = await this.memory.readMemory(
+        at(DWT_REG.COMP0, index),
+        DWT_REG.FUNCTION0 + 4 - DWT_REG.COMP0,
+      );
       const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
-      const comp = view.getUint32(DWT_REG.COMP0 - DWT_REG.COMP0, true);
-      const mask = view.getUint32(DWT_REG.MASK0 - DWT_REG.COMP0, true);
-      const fn = view.getUint32(DWT_REG.FUNCTION0 - DWT_REG.COMP0, true) & DWT_FUNCTION.FUNCTION_MASK;
+      const word = (register: number): number => view.getUint32(register - DWT_REG.COMP0, true);
+      const comp = word(DWT_REG.COMP0);
+      const mask = word(DWT_REG.MASK0);
+      const fn = word(DWT_REG.FUNCTION0) & DWT_FUNCTION.FUNCTION_MASK;
       if (comp === watch.address && mask === Math.log2(watch.size) && fn === FUNCTION_OF[watch.kind])
         continue;
       await this.memory.write32(at(DWT_REG.COMP0, index), watch.address);

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { Session } from '../session.js';
 import { readImageFile } from '../flash/image/load.node.js';
 import { GdbPipe, hexOf, parseWordLe, wordLe } from '../../test/support/gdb-pipe.js';
+import { openOcdExamineWrites } from '../../test/support/openocd-examine.js';
 import { firmwareElf } from '../../test/support/paths.js';
 import { probedBoard, type ProbedBoard } from '../../test/support/probed-board.js';
 import { GdbClients } from './clients.js';
@@ -332,11 +333,8 @@ describe('GdbConnection: several gdb on one target', () => {
 });
 
 describe('GdbConnection: another debugger on the same probe clears the comparators', () => {
-  // What OpenOCD 0.12's examine writes when it connects: every FP_COMPn and DWT_FUNCTIONn zeroed.
-  async function openOcdExamine(s: Session): Promise<void> {
-    for (let i = 0; i < 8; i++) await s.stlink.write32(0xe000_2008 + 4 * i, 0);
-    for (let i = 0; i < 4; i++) await s.stlink.write32(0xe000_1028 + 16 * i, 0);
-  }
+  const openOcdExamine = (s: Session): Promise<void> =>
+    openOcdExamineWrites((address, value) => s.stlink.write32(address, value));
 
   /** SysTick's control register (ARM DDI 0403E B3.3.3) and blinky's value: CLKSOURCE | TICKINT | ENABLE. */
   const SYST_CSR = 0xe000_e010;

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { CortexM } from '../../src/arm/cortex-m.js';
 import type { CoreResetMethod } from '../../src/arm/reset.js';
 import { DEBUG_REG, DHCSR } from '../../src/arch/armv7m/debug.js';
+import { openOcdExamineWrites } from '../support/openocd-examine.js';
 import { probedBoard, type ProbedBoard } from '../support/probed-board.js';
 
 async function attached(firmware: string, runMs = 5): Promise<ProbedBoard & { core: CortexM }> {
@@ -216,13 +217,8 @@ describe('CortexM: breakpoints and watchpoints', () => {
 });
 
 describe('CortexM: another debugger clearing our comparators (OpenOCD connecting to the same probe)', () => {
-  // What OpenOCD 0.12's Cortex-M examine writes: every FP_COMPn and DWT_FUNCTIONn zeroed, DEMCR
-  // set to TRCENA alone.
-  async function openOcdExamine(b: ProbedBoard): Promise<void> {
-    for (let i = 0; i < 8; i++) await b.stlink.write32(0xe000_2008 + 4 * i, 0);
-    for (let i = 0; i < 4; i++) await b.stlink.write32(0xe000_1028 + 16 * i, 0);
-    await b.stlink.write32(DEBUG_REG.DEMCR, 0x0100_0000);
-  }
+  const openOcdExamine = (b: ProbedBoard): Promise<void> =>
+    openOcdExamineWrites((address, value) => b.stlink.write32(address, value));
 
   test('the FPB: reassert finds the zeroed comparator and puts it back while the core runs; it hits', async () => {
     const b = await attached('blinky', 20);
@@ -241,14 +237,18 @@ describe('CortexM: another debugger clearing our comparators (OpenOCD connecting
     assert.equal(await b.core.readRegister('pc'), handler);
   });
 
-  test('the FPB: FP_CTRL.ENABLE cleared by another program is set again', async () => {
+  test('the FPB: FP_CTRL.ENABLE cleared by another program is set again, and every breakpoint counts as put back', async () => {
     const b = await attached('blinky', 20);
     await b.core.halt();
     const handler = b.symbol('SysTick_Handler');
+    const main = b.symbol('main');
     await b.core.breakpoints.set(handler);
+    await b.core.breakpoints.set(main);
     await b.stlink.write32(0xe000_2000, 0x2); // KEY, ENABLE clear
-    assert.deepEqual(await b.core.breakpoints.reassert(), [handler]);
+    await b.stlink.write32(0xe000_2008, 0); // and the first comparator zeroed
+    assert.deepEqual((await b.core.breakpoints.reassert()).sort(), [handler, main].sort());
     assert.equal((await b.stlink.read32(0xe000_2000)) & 1, 1);
+    assert.deepEqual(await b.core.breakpoints.reassert(), []);
   });
 
   test('the DWT: a zeroed watchpoint is put back with the core halted; it stops the core again', async () => {
